@@ -156,7 +156,7 @@ fi
 say "building bzImage and modules (Linux $want_version, $flavour, -j$jobs)"
 start=$(date +%s)
 if ! make -s -C "$src" O="$build" ARCH=x86_64 -j"$jobs" bzImage modules >"$build/build.log" 2>&1; then
-	grep -E 'error|Error' "$build/build.log" | head -40 >&2
+	grep -iE 'error' "$build/build.log" | head -40 >&2
 	die "kernel build failed; full log: $build/build.log"
 fi
 grep -E 'warning:' "$build/build.log" | grep -E 'kernel/(ve|cpt)/' >&2 && die "our kernel code has compiler warnings"

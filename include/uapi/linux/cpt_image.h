@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * The checkpoint image format: the single definition, shared by the
+ * kernel's vzcpt/vzrst modules and by userspace (vzctl dumpinfo).
+ * Documentation/image-format.rst explains it; this header is normative.
+ *
+ * An image is one sequential stream, written and read with no seeking, so
+ * it can go through a pipe or a socket:
+ *
+ *   struct cpt_image_header
+ *   record, record, ..., CPT_REC_END record
+ *
+ * Every record is a struct cpt_rec_header followed by hdr.len payload
+ * bytes and zero padding up to a multiple of 8.  A record's CRC32C covers
+ * its header (with crc = 0) and its payload (not the padding, which must
+ * be zero), so corruption of any byte, and truncation anywhere, is
+ * detected.  CRC32C is the Castagnoli CRC of iSCSI and ext4: initial
+ * value ~0, final xor ~0, so "123456789" gives 0xe3069283.  The END record carries the
+ * number of records and the CRC32C of the concatenated record CRCs, so
+ * dropped or reordered records are detected too.
+ *
+ * Objects (tasks, memory maps, files, ...) are numbered per type in the
+ * order they appear, starting at 0, and refer to each other by those
+ * indexes.  An object is always written before anything that refers to
+ * it.  Memory contents (CPT_REC_PAGES) come after all other records, so
+ * a restore can read and check every other record before it creates any
+ * process.
+ *
+ * Compatibility: payload structs only grow at the end.  A reader copies
+ * min(len, sizeof) bytes and zero-fills the rest, so it ignores fields it
+ * does not know, and old images read as "field absent = 0".  Incompatible
+ * changes bump CPT_IMAGE_VERSION_MAJOR.  All integers are little-endian
+ * (the only architecture is x86_64).
+ */
+#ifndef _UAPI_LINUX_CPT_IMAGE_H
+#define _UAPI_LINUX_CPT_IMAGE_H
+
+#include <linux/types.h>
+
+#define CPT_IMAGE_MAGIC		"\x79\x1c\x01\x63VZCR"	/* 8 bytes */
+#define CPT_IMAGE_MAGIC_LEN	8
+#define CPT_IMAGE_VERSION_MAJOR	1
+#define CPT_IMAGE_VERSION_MINOR	0
+#define CPT_IMAGE_VERSION	((CPT_IMAGE_VERSION_MAJOR << 16) | \
+				 CPT_IMAGE_VERSION_MINOR)
+
+#define CPT_ARCH_I386		0
+#define CPT_ARCH_X86_64		1
+
+/* Hard limits a reader enforces before it allocates or loops. */
+#define CPT_REC_MAX_LEN		(1U << 20)	/* one record's payload */
+#define CPT_MAX_TASKS		32768
+#define CPT_MAX_VMAS		65530		/* vm.max_map_count default */
+#define CPT_MAX_FILES		65536
+#define CPT_MAX_FDS		(1U << 20)
+#define CPT_MAX_PATH		4096
+#define CPT_MAX_XSAVE		8192
+
+/* cpt_image_header.cpu_caps: CPU features the image's tasks may use. */
+#define CPT_CPU_FXSR		(1ULL << 0)
+#define CPT_CPU_XSAVE		(1ULL << 1)
+#define CPT_CPU_AVX		(1ULL << 2)
+#define CPT_CPU_AVX512		(1ULL << 3)
+#define CPT_CPU_FSGSBASE	(1ULL << 4)
+
+struct cpt_image_header {
+	__u8	magic[CPT_IMAGE_MAGIC_LEN];
+	__u32	version;	/* CPT_IMAGE_VERSION of the writer */
+	__u32	hdr_len;	/* sizeof(struct cpt_image_header) of writer */
+	__u32	arch;		/* CPT_ARCH_* */
+	__u32	page_size;
+	__u32	hz;
+	__u32	veid;
+	__u64	cpu_caps;	/* CPT_CPU_* */
+	__u64	xfeatures;	/* XCR0 of the dumping machine */
+	__u64	kernel_caps;	/* reserved, 0 */
+	__u64	realtime_ns;	/* CLOCK_REALTIME when the VE was frozen */
+	__u64	monotonic_ns;	/* CLOCK_MONOTONIC then */
+	__u64	boottime_ns;	/* CLOCK_BOOTTIME then */
+	__u32	flags;		/* reserved, 0 */
+	__u32	crc;		/* CRC32C of hdr_len bytes with crc = 0 */
+};
+
+struct cpt_rec_header {
+	__u32	type;		/* CPT_REC_* */
+	__u32	len;		/* payload bytes, <= CPT_REC_MAX_LEN */
+	__u32	index;		/* object index within its type, or 0 */
+	__u32	crc;		/* CRC32C of header (crc = 0) and payload */
+};
+
+/* An object reference that refers to nothing (e.g. a zombie's mm). */
+#define CPT_NO_OBJ		0xffffffffU
+
+#define CPT_ALIGN(x)		(((x) + 7) & ~7U)
+
+enum cpt_rec_type {
+	CPT_REC_VE = 1,		/* struct cpt_ve: once, first */
+	CPT_REC_UTS,		/* struct cpt_uts */
+	CPT_REC_FILE,		/* struct cpt_file + path bytes */
+	CPT_REC_FILES,		/* struct cpt_files: an fd table */
+	CPT_REC_FD,		/* struct cpt_fd: one entry of the last FILES */
+	CPT_REC_FS,		/* struct cpt_fs + root path + cwd path */
+	CPT_REC_MM,		/* struct cpt_mm */
+	CPT_REC_VMA,		/* struct cpt_vma (+ path for file maps) */
+	CPT_REC_SIGHAND,	/* struct cpt_sighand */
+	CPT_REC_TASK,		/* struct cpt_task */
+	CPT_REC_CREDS,		/* struct cpt_creds + groups; for last TASK */
+	CPT_REC_REGS,		/* struct cpt_regs; for last TASK */
+	CPT_REC_XSAVE,		/* struct cpt_xsave + area; for last TASK */
+	CPT_REC_SIGPENDING,	/* struct cpt_siginfo; for last TASK */
+	CPT_REC_SIGNAL,		/* struct cpt_signal; per thread group */
+	CPT_REC_POSIX_TIMER,	/* struct cpt_posix_timer; for last TASK */
+	CPT_REC_PAGES,		/* struct cpt_pages + nr_pages * page_size */
+	CPT_REC_END,		/* struct cpt_end: once, last */
+	CPT_REC_TYPE_MAX
+};
+
+struct cpt_end {
+	__u64	nr_records;	/* records before this one */
+	__u32	crc_of_crcs;	/* CRC32C of the le32 CRCs of those records */
+	__u32	pad;
+};
+
+struct cpt_ve {
+	__u32	veid;
+	__u32	nr_tasks;
+	__u32	nr_mms;
+	__u32	nr_files;
+	__u64	start_boottime_ns;	/* VE start, relative to boot */
+};
+
+struct cpt_uts {
+	char	sysname[65];
+	char	nodename[65];
+	char	release[65];
+	char	version[65];
+	char	machine[65];
+	char	domainname[65];
+	__u8	pad[2];
+};
+
+#define CPT_FILE_REG		1	/* regular file by path */
+#define CPT_FILE_CHR		2	/* character device by rdev */
+#define CPT_FILE_DIR		3
+
+struct cpt_file {
+	__u32	kind;		/* CPT_FILE_* */
+	__u32	flags;		/* f_flags (O_*) */
+	__u64	pos;
+	__u32	mode;		/* i_mode */
+	__u32	rdev;		/* new_encode_dev() for CHR */
+	__u64	size;		/* i_size at dump, to detect changed files */
+	__u32	path_len;	/* path follows, not NUL-terminated */
+	__u32	pad;
+};
+
+struct cpt_files {
+	__u32	max_fds;
+	__u32	nr_fds;		/* CPT_REC_FD records that follow */
+};
+
+struct cpt_fd {
+	__u32	fd;
+	__u32	file;		/* index of a CPT_REC_FILE */
+	__u32	cloexec;
+	__u32	pad;
+};
+
+struct cpt_fs {
+	__u32	umask;
+	__u32	root_len;	/* root path follows, then cwd path */
+	__u32	cwd_len;
+	__u32	pad;
+};
+
+struct cpt_mm {
+	__u64	start_code, end_code, start_data, end_data;
+	__u64	start_brk, brk, start_stack;
+	__u64	arg_start, arg_end, env_start, env_end;
+	__u64	vdso_base;	/* where the vdso was mapped */
+	__u64	def_flags;
+	__u32	nr_vmas;
+	__u32	dumpable;
+	__u64	saved_auxv[48];
+};
+
+#define CPT_VMA_ANON_PRIVATE	1
+#define CPT_VMA_ANON_SHARED	2	/* shmem; shared by index */
+#define CPT_VMA_FILE_PRIVATE	3
+#define CPT_VMA_FILE_SHARED	4
+#define CPT_VMA_VDSO		5
+#define CPT_VMA_VVAR		6
+
+struct cpt_vma {
+	__u64	start;
+	__u64	end;
+	__u64	pgoff;		/* in pages */
+	__u64	vm_flags;	/* VM_* bits that matter (see docs) */
+	__u32	kind;		/* CPT_VMA_* */
+	__u32	prot;		/* PROT_* */
+	__u32	shared_id;	/* ANON_SHARED: same id = same memory */
+	__u32	path_len;	/* FILE_*: path follows */
+};
+
+struct cpt_pages {
+	__u32	mm;		/* CPT_REC_MM index */
+	__u32	nr_pages;	/* contiguous pages that follow */
+	__u64	start;		/* user address of the first page */
+};
+
+/* What a task interrupted in a system call restarts with. */
+#define CPT_RESTART_NONE	0	/* nothing, or a plain restart */
+#define CPT_RESTART_NANOSLEEP	1	/* [0] clockid [1] type [2] rmtp
+					 * [3] ns left at dump */
+#define CPT_RESTART_FUTEX	2	/* [0] uaddr [1] val [2] flags
+					 * [3] bitset [4] ns left (or 0)
+					 * [5] has timeout */
+#define CPT_RESTART_POLL	3	/* [0] ufds [1] nfds [2] has timeout
+					 * [3] ns left */
+
+#define CPT_TASK_RUNNING	0
+#define CPT_TASK_ZOMBIE		1
+
+struct cpt_task {
+	__u32	pid;		/* in the VE's pid namespace */
+	__u32	tgid;
+	__u32	ppid;		/* real parent's pid; 0 for the VE's init */
+	__u32	pgid;
+	__u32	sid;
+	__u32	state;		/* CPT_TASK_* */
+	__u32	exit_code;	/* zombies */
+	__u32	exit_signal;
+	__u32	mm;		/* CPT_REC_MM index */
+	__u32	files;		/* CPT_REC_FILES index */
+	__u32	fs;		/* CPT_REC_FS index */
+	__u32	sighand;	/* CPT_REC_SIGHAND index */
+	__u32	personality;
+	__u32	flags;		/* PF_* bits that matter */
+	__u64	blocked;	/* blocked signal mask */
+	__u64	sas_ss_sp;
+	__u64	sas_ss_size;
+	__u32	sas_ss_flags;
+	__u32	no_new_privs;
+	__u64	clear_child_tid;
+	__u64	set_child_tid;
+	__u64	robust_list;
+	__u64	robust_list_len;
+	__u64	restart_block[8];	/* interrupted nanosleep etc. */
+	__u32	restart_fn;	/* CPT_RESTART_* */
+	__u32	pdeath_signal;
+	char	comm[16];
+	__u64	rlim_cur[16];
+	__u64	rlim_max[16];
+};
+
+#define CPT_FPU_FXSAVE		1	/* 512-byte FXSAVE area */
+#define CPT_FPU_XSAVE		2	/* standard-format XSAVE area */
+
+struct cpt_xsave {
+	__u32	format;		/* CPT_FPU_* */
+	__u32	size;		/* bytes that follow, <= CPT_MAX_XSAVE */
+};
+
+struct cpt_creds {
+	__u32	uid, euid, suid, fsuid;
+	__u32	gid, egid, sgid, fsgid;
+	__u64	cap_inheritable, cap_permitted, cap_effective;
+	__u64	cap_bset, cap_ambient;
+	__u32	securebits;
+	__u32	ngroups;	/* __u32 gids follow */
+};
+
+/* struct user_regs_struct of x86_64, field for field. */
+struct cpt_regs {
+	__u64	r15, r14, r13, r12, bp, bx, r11, r10;
+	__u64	r9, r8, ax, cx, dx, si, di, orig_ax;
+	__u64	ip, cs, flags, sp, ss, fs_base, gs_base;
+	__u64	ds, es, fs, gs;
+};
+
+struct cpt_sighand_action {
+	__u64	handler;
+	__u64	flags;
+	__u64	restorer;
+	__u64	mask;
+};
+
+struct cpt_sighand {
+	struct cpt_sighand_action action[64];
+};
+
+struct cpt_siginfo {
+	__u32	shared;		/* 1: shared (process) queue */
+	__u32	pad;
+	__u8	info[128];	/* kernel siginfo as copied to user */
+};
+
+struct cpt_signal {
+	__u32	leader_pid;
+	__u32	pad;
+	__u64	it_real_value_ns;	/* ITIMER_REAL remaining */
+	__u64	it_real_interval_ns;
+	__u64	it_virt_value, it_virt_incr;	/* ns of CPU time */
+	__u64	it_prof_value, it_prof_incr;
+};
+
+struct cpt_posix_timer {
+	__u32	id;
+	__u32	clock;
+	__u32	sigev_notify;
+	__u32	sigev_signo;
+	__u64	sigev_value;
+	__u32	sigev_tid;	/* SIGEV_THREAD_ID target, VE pid */
+	__u32	overrun;
+	__u64	value_ns;	/* remaining until expiry, 0 = disarmed */
+	__u64	interval_ns;
+};
+
+#endif /* _UAPI_LINUX_CPT_IMAGE_H */
