@@ -16,6 +16,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -23,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/cpt_ioctl.h>
 #include <linux/vzcalluser.h>
 
 #include "vzctl.h"
@@ -38,6 +41,7 @@ enum init_step {
 	STEP_HOSTNAME,
 	STEP_STDIO,
 	STEP_EXEC,
+	STEP_UNDUMP,
 };
 
 static const char *const step_names[] = {
@@ -51,6 +55,7 @@ static const char *const step_names[] = {
 	[STEP_HOSTNAME]		= "setting hostname",
 	[STEP_STDIO]		= "redirecting stdio",
 	[STEP_EXEC]		= "executing /sbin/init",
+	[STEP_UNDUMP]		= "undumping the image",
 };
 
 struct init_failure {
@@ -112,10 +117,15 @@ static void setup_dev(int status_fd)
 		init_fail(status_fd, STEP_DEV);
 }
 
-/* Runs as the VE's pid 1; only returns by exec. */
+/*
+ * Runs as the VE's pid 1; only returns by exec.  With rstfd (restore),
+ * instead of executing /sbin/init it asks the kernel to turn it into the
+ * image's init (CPT_UNDUMP on that /proc/rst fd, cpt-api.rst), and only
+ * comes back here if that fails.
+ */
 static void __attribute__((noreturn))
 ve_init_child(int go_fd, int status_fd, const char *root,
-	      const char *hostname)
+	      const char *hostname, int rstfd)
 {
 	char *const argv[] = { "init", NULL };
 	char *const envp[] = { "HOME=/", "TERM=linux", VE_PATH_ENV, NULL };
@@ -154,15 +164,20 @@ ve_init_child(int go_fd, int status_fd, const char *root,
 	if (maxfd < 0 || maxfd > 65536)
 		maxfd = 65536;
 	for (fd = 3; fd < maxfd; fd++)
-		if (fd != status_fd)
+		if (fd != status_fd && fd != rstfd)
 			close(fd);
 	setsid();
+	if (rstfd >= 0) {
+		if (ioctl(rstfd, CPT_UNDUMP, 0) < 0)
+			init_fail(status_fd, STEP_UNDUMP);
+		_exit(0);
+	}
 	execve("/sbin/init", argv, envp);
 	init_fail(status_fd, STEP_EXEC);
 }
 
 /* Kill a half-started VE and wait until the kernel has let it go. */
-static void kill_ve(int fd, unsigned int veid, pid_t pid)
+void ve_kill_init(int fd, unsigned int veid, pid_t pid)
 {
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
@@ -205,11 +220,38 @@ static int write_ve_files(const char *root, const char *hostname,
 	return 0;
 }
 
-int ve_start_locked(struct ve_conf *vc)
+/*
+ * The VE's network as the configuration says, from the host side, given
+ * its init (which is in the VE's network namespace): veth pair, bridge,
+ * addresses, default route.  Shared by start and restore.  On failure
+ * the caller removes the veth pair.
+ */
+int ve_net_start(const struct ve_conf *vc, pid_t init_pid)
 {
-	char *root = NULL, *priv = NULL, *hostname, *nameservers, *ipstr;
-	char *bridge;
+	char *ipstr = ve_conf_get(vc, "IP_ADDRESS");
+	char *bridge = ve_conf_get(vc, "VE_BRIDGE");
 	struct strlist ips = { 0 };
+	int ret;
+
+	strlist_split(&ips, ipstr);
+	ret = veth_create(vc->veid, init_pid, bridge);
+	if (!ret && ips.n) {
+		char *list = strlist_join(&ips, " ");
+
+		vz_msg("Adding IP address(es): %s", list);
+		free(list);
+	}
+	if (!ret)
+		ret = ve_net_setup(init_pid, &ips, bridge);
+	strlist_free(&ips);
+	free(ipstr);
+	free(bridge);
+	return ret;
+}
+
+static int ve_start_fresh(struct ve_conf *vc)
+{
+	char *root = NULL, *priv = NULL, *hostname, *nameservers;
 	bool mounted_here = false;
 	int fd, ret, go[2] = { -1, -1 }, st[2] = { -1, -1 };
 	struct init_failure fail;
@@ -221,9 +263,6 @@ int ve_start_locked(struct ve_conf *vc)
 		return ret;
 	hostname = ve_conf_get(vc, "HOSTNAME");
 	nameservers = ve_conf_get(vc, "NAMESERVER");
-	ipstr = ve_conf_get(vc, "IP_ADDRESS");
-	bridge = ve_conf_get(vc, "VE_BRIDGE");
-	strlist_split(&ips, ipstr);
 
 	fd = vz_open();
 	if (fd < 0) {
@@ -267,7 +306,7 @@ int ve_start_locked(struct ve_conf *vc)
 	if (pid == 0) {
 		close(go[1]);
 		close(st[0]);
-		ve_init_child(go[0], st[1], root, hostname);
+		ve_init_child(go[0], st[1], root, hostname, -1);
 	}
 	close(go[0]);
 	close(st[1]);
@@ -282,16 +321,7 @@ int ve_start_locked(struct ve_conf *vc)
 		}
 		goto out_pipes;
 	}
-	ret = veth_create(vc->veid, pid, bridge);
-	if (ret)
-		goto out_kill;
-	if (ips.n) {
-		char *list = strlist_join(&ips, " ");
-
-		vz_msg("Adding IP address(es): %s", list);
-		free(list);
-	}
-	ret = ve_net_setup(pid, &ips, bridge);
+	ret = ve_net_start(vc, pid);
 	if (ret)
 		goto out_kill;
 	if (write(go[1], "g", 1) != 1) {
@@ -316,7 +346,7 @@ int ve_start_locked(struct ve_conf *vc)
 	goto out_pipes;
 
 out_kill:
-	kill_ve(fd, vc->veid, pid);
+	ve_kill_init(fd, vc->veid, pid);
 	veth_remove(vc->veid);
 out_pipes:
 	for (int i = 0; i < 2; i++) {
@@ -331,13 +361,190 @@ out_umount:
 out_close:
 	close(fd);
 out:
-	strlist_free(&ips);
 	free(root);
 	free(priv);
 	free(hostname);
 	free(nameservers);
-	free(ipstr);
-	free(bridge);
+	return ret;
+}
+
+#define UNDUMP_TIMEOUT_MS	(600 * 1000)
+#define UNDUMP_POLL_MS		100
+
+static void report_init_failure(const struct init_failure *f, ssize_t n,
+				const char *what)
+{
+	if (n == (ssize_t)sizeof(*f) && f->step >= 0 && f->step <= STEP_UNDUMP)
+		vz_error("Unable to %s: %s: %s", what, step_names[f->step],
+			 strerror(f->err));
+	else
+		vz_error("Unable to %s", what);
+}
+
+/*
+ * Wait for the outcome of the init's CPT_UNDUMP: the kernel's line on the
+ * status fd ("undumped", or "failed ERRNO"), or the init's own report of
+ * a step before it, or its death.  The init's end of its status pipe is
+ * closed when the kernel gives it the image's files, so EOF there alone
+ * says nothing.
+ */
+static int wait_undumped(int status_rd, int init_rd, pid_t pid)
+{
+	char line[64];
+	size_t len = 0;
+
+	for (int waited = 0; waited < UNDUMP_TIMEOUT_MS;
+	     waited += UNDUMP_POLL_MS) {
+		struct pollfd p[2] = {
+			{ .fd = status_rd, .events = POLLIN },
+			{ .fd = init_rd, .events = POLLIN },
+		};
+		siginfo_t info = { 0 };
+		ssize_t n;
+
+		if (poll(p, 2, UNDUMP_POLL_MS) < 0 && errno != EINTR)
+			break;
+		if (p[0].revents & (POLLIN | POLLHUP)) {
+			n = read(status_rd, line + len, sizeof(line) - 1 - len);
+			if (n > 0)
+				len += (size_t)n;
+			line[len] = '\0';
+			if (strchr(line, '\n') || len == sizeof(line) - 1) {
+				int err = 0;
+
+				if (!strncmp(line, "undumped", 8))
+					return 0;
+				if (sscanf(line, "failed %d", &err) == 1 && err)
+					vz_error("Undumping failed: %s",
+						 strerror(err < 0 ? -err : err));
+				else
+					vz_error("Undumping failed");
+				return VZ_RESTORE_ERROR;
+			}
+		}
+		if (init_rd >= 0 && (p[1].revents & (POLLIN | POLLHUP))) {
+			struct init_failure f;
+
+			n = read(init_rd, &f, sizeof(f));
+			if (n > 0) {
+				report_init_failure(&f, n, "restore VE");
+				return VZ_RESTORE_ERROR;
+			}
+			init_rd = -1;	/* poll() skips negative fds */
+		}
+		/* Dead (not reaped: ve_kill_init() does that). */
+		if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		    info.si_pid == pid) {
+			vz_error("The VE's init died while undumping");
+			return VZ_RESTORE_ERROR;
+		}
+	}
+	vz_error("Undumping timed out");
+	return VZ_RESTORE_ERROR;
+}
+
+/*
+ * Restore's half of start: create the VE and its network as start does,
+ * but have the new init, once in VE_ROOT with its /proc and /dev, become
+ * the image's init through CPT_UNDUMP on rstfd (whose VEID and dump fd
+ * are set, and whose status fd writes to status_rd).  Returns 0 when the
+ * kernel reports the VE undumped, its tasks parked until CPT_RESUME, with
+ * *init_pid set; otherwise an exit code, with the VE killed and its veth
+ * pair removed.  VE_ROOT must be mounted.
+ */
+int ve_start_undump(struct ve_conf *vc, int vzfd, int rstfd, int status_rd,
+		    pid_t *init_pid)
+{
+	char *root = NULL, *priv = NULL;
+	int ret, go[2] = { -1, -1 }, st[2] = { -1, -1 };
+	pid_t pid;
+
+	ret = ve_conf_paths(vc, &root, &priv);
+	if (ret)
+		return ret;
+	if (pipe2(go, O_CLOEXEC) || pipe2(st, O_CLOEXEC)) {
+		vz_error("Unable to create pipe: %s", strerror(errno));
+		ret = VZ_SYSTEM_ERROR;
+		goto out;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = ve_ioctl(vzfd, vc->veid, VE_CREATE | VE_EXCLUSIVE);
+	if (pid == 0) {
+		close(go[1]);
+		close(st[0]);
+		close(status_rd);
+		ve_init_child(go[0], st[1], root, NULL, rstfd);
+	}
+	close(go[0]);
+	close(st[1]);
+	go[0] = st[1] = -1;
+	if (pid < 0) {
+		vz_error("Unable to create VE: %s", strerror(-pid));
+		ret = pid == -EEXIST ? VZ_VE_RUNNING : VZ_RESTORE_ERROR;
+		goto out;
+	}
+	ret = ve_net_start(vc, pid);
+	if (!ret && write(go[1], "g", 1) != 1) {
+		vz_error("Unable to start VE init: %s", strerror(errno));
+		ret = VZ_RESTORE_ERROR;
+	}
+	if (!ret)
+		ret = wait_undumped(status_rd, st[0], pid);
+	if (ret) {
+		cpt_ioctl(rstfd, CPT_KILL, 0, NULL);
+		ve_kill_init(vzfd, vc->veid, pid);
+		veth_remove(vc->veid);
+	} else {
+		*init_pid = pid;
+	}
+out:
+	for (int i = 0; i < 2; i++) {
+		if (go[i] >= 0)
+			close(go[i]);
+		if (st[i] >= 0)
+			close(st[i]);
+	}
+	free(root);
+	free(priv);
+	return ret;
+}
+
+/*
+ * OpenVZ's rule: a VE with a dump file is restored from it rather than
+ * booted, and booted normally if that restore fails.  A dump no longer
+ * matches the VE's files once the VE has run without it, so after such
+ * a boot the dump is moved aside, where no later start restores it.
+ */
+int ve_start_locked(struct ve_conf *vc)
+{
+	char *dump = cpt_dump_path(vc, NULL);
+	int ret;
+
+	if (!path_exists(dump)) {
+		free(dump);
+		return ve_start_fresh(vc);
+	}
+	vz_msg("Dump file %s exists, trying to restore from it", dump);
+	ret = ve_restore_locked(vc, &(struct cpt_opts){
+		.veid = vc->veid, .stage = CPT_STAGE_FULL }, dump);
+	if (ret == 0 || ret == VZ_VE_RUNNING) {
+		free(dump);
+		return ret;
+	}
+	vz_msg("Starting the VE normally");
+	ret = ve_start_fresh(vc);
+	if (ret == 0 && path_exists(dump)) {
+		char *aside = xasprintf("%s.failed", dump);
+
+		if (rename(dump, aside) == 0)
+			vz_msg("Dump file moved to %s", aside);
+		else
+			vz_error("Unable to move %s aside: %s", dump,
+				 strerror(errno));
+		free(aside);
+	}
+	free(dump);
 	return ret;
 }
 

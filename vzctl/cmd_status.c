@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* vzctl status: one line in the format scripts parse. */
+/*
+ * vzctl status: one line in the format scripts parse, with OpenVZ's
+ * trailing "suspended" for a VE frozen by a checkpoint or restore
+ * context.
+ */
 #include <stdlib.h>
 
 #include "vzctl.h"
@@ -20,10 +24,11 @@ int cmd_status(int argc, char **argv)
 		return ret;
 	ret = ve_get_state(veid, &pid);
 	if (!ret)
-		printf("VEID %u %s %s %s\n", veid,
+		printf("VEID %u %s %s %s%s\n", veid,
 		       is_dir(priv) ? "exist" : "deleted",
 		       ve_is_mounted(root) ? "mounted" : "unmounted",
-		       pid > 0 ? "running" : "down");
+		       pid > 0 ? "running" : "down",
+		       pid > 0 && cpt_ve_suspended(veid) ? " suspended" : "");
 	free(root);
 	free(priv);
 	ve_conf_free(&vc);

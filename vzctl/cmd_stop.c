@@ -107,7 +107,7 @@ static double now(void)
 }
 
 /* Poll until the VE is gone; true if it is. */
-static bool wait_gone(int fd, unsigned int veid, int seconds)
+bool ve_wait_stopped(int fd, unsigned int veid, int seconds)
 {
 	double end = now() + seconds;
 
@@ -120,6 +120,23 @@ static bool wait_gone(int fd, unsigned int veid, int seconds)
 			return false;
 		usleep(STOP_POLL_US);
 	}
+}
+
+/*
+ * What is left on the host once the VE's init is gone, however it went
+ * (stop, or chkpnt's kill): its veth end and its root mount.
+ */
+int ve_stopped_cleanup(unsigned int veid, const char *root)
+{
+	int ret = 0;
+
+	veth_remove(veid);
+	if (ve_is_mounted(root)) {
+		ret = ve_umount_root(root);
+		if (!ret)
+			vz_msg("VE is unmounted");
+	}
+	return ret;
 }
 
 int ve_stop_locked(struct ve_conf *vc, bool fast)
@@ -149,24 +166,19 @@ int ve_stop_locked(struct ve_conf *vc, bool fast)
 	vz_msg("Stopping VE ...");
 	if (!fast) {
 		run_halt(fd, vc->veid);
-		wait_gone(fd, vc->veid, stop_timeout());
+		ve_wait_stopped(fd, vc->veid, stop_timeout());
 	}
 	pid = ve_init_pid(fd, vc->veid);
 	if (pid > 0) {
 		kill(pid, SIGKILL);
-		if (!wait_gone(fd, vc->veid, KILL_TIMEOUT)) {
+		if (!ve_wait_stopped(fd, vc->veid, KILL_TIMEOUT)) {
 			vz_error("Unable to stop VE: operation timed out");
 			ret = VZ_STOP_ERROR;
 			goto out_close;
 		}
 	}
 	vz_msg("VE was stopped");
-	veth_remove(vc->veid);
-	if (ve_is_mounted(root)) {
-		ret = ve_umount_root(root);
-		if (!ret)
-			vz_msg("VE is unmounted");
-	}
+	ret = ve_stopped_cleanup(vc->veid, root);
 out_close:
 	close(fd);
 out:

@@ -25,6 +25,9 @@ static const struct {
 	{ "exec2",	cmd_exec2 },
 	{ "enter",	cmd_enter },
 	{ "set",	cmd_set },
+	{ "chkpnt",	cmd_chkpnt },
+	{ "restore",	cmd_restore },
+	{ "dumpinfo",	cmd_dumpinfo },
 };
 
 void usage(FILE *f)
@@ -40,7 +43,12 @@ void usage(FILE *f)
 	      "vzctl enter <veid>\n"
 	      "vzctl set <veid> [--ipadd <addr>] [--ipdel <addr>|all]\n"
 	      "   [--hostname <name>] [--nameserver <addr>]\n"
-	      "   [--onboot yes|no] [--save]\n", f);
+	      "   [--onboot yes|no] [--save]\n"
+	      "vzctl chkpnt <veid> [--dumpfile <file>] [--context <id>] [--flags <n>]\n"
+	      "   [--suspend | --dump | --resume | --kill]\n"
+	      "vzctl restore <veid> [--dumpfile <file>] [--context <id>]\n"
+	      "   [--undump | --resume | --kill] [--skip_arpdetect]\n"
+	      "vzctl dumpinfo <file>|- [--json]\n", f);
 }
 
 int main(int argc, char **argv)

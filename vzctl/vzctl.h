@@ -24,6 +24,8 @@
 #define VZ_LOCKED			9
 #define VZ_NOCONFIG			10
 #define VZ_NOVECONFIG			14
+#define VZ_CHKPNT_ERROR			16
+#define VZ_RESTORE_ERROR		17
 #define VZ_INVALID_PARAMETER_SYNTAX	20
 #define VZ_INVALID_PARAMETER_VALUE	21
 #define VZ_VE_ROOT_NOTSET		22
@@ -197,6 +199,50 @@ struct set_opts {
 };
 int parse_set(int argc, char **argv, struct set_opts *o);
 
+/* Checkpoint and restore (cpt.c, cmd_chkpnt.c, cmd_restore.c). */
+enum cpt_stage {
+	CPT_STAGE_FULL,		/* no stage option: the whole operation */
+	CPT_STAGE_SUSPEND,
+	CPT_STAGE_DUMP,
+	CPT_STAGE_RESUME,
+	CPT_STAGE_KILL,
+	CPT_STAGE_UNDUMP,
+};
+
+struct cpt_opts {
+	unsigned int veid;
+	enum cpt_stage stage;
+	const char *dumpfile;		/* NULL: DUMPDIR/Dump.VEID */
+	unsigned int context;		/* sticky context id, if context_set */
+	bool context_set;
+	unsigned int cpu_flags;		/* if flags_set */
+	bool flags_set;
+	bool skip_arpdetect;
+};
+int parse_chkpnt(int argc, char **argv, struct cpt_opts *o);
+int parse_restore(int argc, char **argv, struct cpt_opts *o);
+
+/* One line of /proc/cpt or /proc/rst. */
+struct cpt_ctx_info {
+	unsigned int ctxid;
+	unsigned int veid;
+	int state;			/* enum cpt_context_state */
+};
+#define CPT_STATE_UNKNOWN	(-100)
+int cpt_state_parse(const char *name);
+const char *cpt_state_name(int state);
+int cpt_ctx_parse(FILE *f, struct cpt_ctx_info **out, size_t *n);
+int cpt_ctx_read(const char *path, struct cpt_ctx_info **out, size_t *n);
+bool cpt_ve_suspended(unsigned int veid);
+char *cpt_dump_path(const struct ve_conf *vc, const char *dumpfile);
+int cpt_open(bool restore);
+int cpt_ioctl(int fd, unsigned long req, unsigned long arg,
+	      const char *what);
+int cpt_attach(int fd, const struct cpt_opts *o, bool restore, bool join);
+void cpt_detach(int fd);
+int ve_restore_locked(struct ve_conf *vc, const struct cpt_opts *o,
+		      const char *dump);
+
 /* args.c */
 int parse_veid_arg(const char *s, unsigned int *veid);
 int parse_veid_only(int argc, char **argv, unsigned int *veid);
@@ -217,12 +263,22 @@ int cmd_exec(int argc, char **argv);
 int cmd_exec2(int argc, char **argv);
 int cmd_enter(int argc, char **argv);
 int cmd_set(int argc, char **argv);
+int cmd_chkpnt(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+int cmd_dumpinfo(int argc, char **argv);
 
 /* Cores used by restart, which holds the lock across both. */
 int ve_stop_locked(struct ve_conf *vc, bool fast);
 int ve_start_locked(struct ve_conf *vc);
 int ve_umount_root(const char *ve_root);
 int ve_mount_root(const char *ve_private, const char *ve_root);
+/* Shared by start, stop, chkpnt and restore. */
+bool ve_wait_stopped(int fd, unsigned int veid, int seconds);
+int ve_stopped_cleanup(unsigned int veid, const char *root);
+int ve_net_start(const struct ve_conf *vc, pid_t init_pid);
+void ve_kill_init(int fd, unsigned int veid, pid_t pid);
+int ve_start_undump(struct ve_conf *vc, int vzfd, int rstfd, int status_rd,
+		    pid_t *init_pid);
 
 /* list.c: vzlist */
 enum list_field {

@@ -44,6 +44,7 @@ struct cpt_context *cpt_context_new(struct cpt_registry *reg)
 	ctx->registry = reg;
 	refcount_set(&ctx->refcount, 1);
 	mutex_init(&ctx->lock);
+	mutex_init(&ctx->errlock);
 	ctx->state = CPT_CTX_IDLE;
 	mutex_lock(&reg->lock);
 	list_add_tail(&ctx->list, &reg->contexts);
@@ -65,6 +66,8 @@ static void cpt_context_free(struct cpt_context *ctx)
 		fput(ctx->status_file);
 	if (ctx->error_file)
 		fput(ctx->error_file);
+	if (ctx->restore_free)
+		ctx->restore_free(ctx);
 	ve_put(ctx->ve);
 	kfree(ctx->errbuf);
 	kfree(ctx);
@@ -90,6 +93,8 @@ void cpt_context_release(struct cpt_context *ctx)
 		cpt_thaw_ve(ctx);
 		ctx->state = CPT_CTX_IDLE;
 	}
+	if (!ctx->sticky && ctx->restore_abandon)
+		ctx->restore_abandon(ctx);
 	mutex_unlock(&ctx->lock);
 	cpt_context_put(ctx);
 }
@@ -109,6 +114,7 @@ static void cpt_vlog(struct cpt_context *ctx, bool error, const char *fmt,
 	else
 		pr_warn("CPT WRN: VE %u: %s\n", ctx->veid, line);
 	len = strlen(line);
+	mutex_lock(&ctx->errlock);
 	if (ctx->errlen + len + 16 <= CPT_ERRBUF_MAX) {
 		buf = krealloc(ctx->errbuf, ctx->errlen + len + 16, GFP_KERNEL);
 		if (buf) {
@@ -118,6 +124,7 @@ static void cpt_vlog(struct cpt_context *ctx, bool error, const char *fmt,
 					       line);
 		}
 	}
+	mutex_unlock(&ctx->errlock);
 	kfree(line);
 }
 
@@ -143,10 +150,16 @@ EXPORT_SYMBOL_GPL(cpt_warn);
 
 void cpt_flush_errors(struct cpt_context *ctx)
 {
-	if (ctx->error_file && ctx->errlen)
-		kernel_write(ctx->error_file, ctx->errbuf, ctx->errlen,
-			     &ctx->error_pos);
+	mutex_lock(&ctx->errlock);
+	/* At the file's own position: stderr may be a log file. */
+	if (ctx->error_file && ctx->errlen) {
+		loff_t pos = ctx->error_file->f_pos;
+
+		kernel_write(ctx->error_file, ctx->errbuf, ctx->errlen, &pos);
+		ctx->error_file->f_pos = pos;
+	}
 	ctx->errlen = 0;
+	mutex_unlock(&ctx->errlock);
 }
 EXPORT_SYMBOL_GPL(cpt_flush_errors);
 
@@ -251,7 +264,6 @@ long cpt_context_ioctl(struct cpt_context **ctxp, unsigned int cmd,
 	case CPT_SET_STATUSFD:
 		return cpt_set_file(&ctx->status_file, (int)arg, FMODE_WRITE);
 	case CPT_SET_ERRORFD:
-		ctx->error_pos = 0;
 		return cpt_set_file(&ctx->error_file, (int)arg, FMODE_WRITE);
 	case CPT_SET_LOCKFD:
 		/* Accepted for OpenVZ compatibility; vzctl locks itself. */

@@ -43,10 +43,15 @@ struct cpt_context {
 	struct file		*dump_file;
 	struct file		*status_file;
 	struct file		*error_file;
-	loff_t			error_pos;
 
+	struct mutex		errlock;	/* errbuf: restored tasks report */
 	char			*errbuf;	/* not yet flushed error text */
 	size_t			errlen;
+
+	/* Restore side (vzrst) state, and what to do if it is abandoned. */
+	void			*restore;
+	void			(*restore_abandon)(struct cpt_context *ctx);
+	void			(*restore_free)(struct cpt_context *ctx);
 };
 
 struct cpt_context *cpt_context_new(struct cpt_registry *reg);

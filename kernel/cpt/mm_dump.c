@@ -224,6 +224,15 @@ static int cpt_dump_mm_pages(struct cpt_dump *d, u32 mm_idx,
 
 		if (!cpt_vma_has_pages(vma))
 			continue;
+		/* A run never crosses a map: the restore checks each run. */
+		if (nr) {
+			err = cpt_write_run(d, mm_idx, run_start, run, nr);
+			for (i = 0; i < nr; i++)
+				put_page(run[i]);
+			nr = 0;
+			if (err)
+				break;
+		}
 		for (addr = vma->vm_start; addr < vma->vm_end && !err;
 		     addr += PAGE_SIZE) {
 			struct page *page = NULL;

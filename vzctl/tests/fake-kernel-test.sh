@@ -1,7 +1,8 @@
 #!/bin/sh
 # Exercise vzctl's kernel paths (start, stop, exec, enter, set on a
-# running VE) against tests/fakevz.so, an LD_PRELOAD stand-in for
-# /dev/vzctl built from stock namespaces.  Needs root and a static
+# running VE, chkpnt, restore) against tests/fakevz.so, an LD_PRELOAD
+# stand-in for /dev/vzctl built from stock namespaces, and
+# tests/fakecpt.so, one for /proc/cpt and /proc/rst.  Needs root and a static
 # busybox; runs itself in private mount and network namespaces so the
 # host is not touched.  Not the real kernel: the lab tests that.
 set -u
@@ -39,6 +40,7 @@ mkdir -p "$FAKEVZ_DIR" "$VZ_CONFDIR/conf" "$D/template/cache" "$D/rootfs/bin" \
 	"$D/rootfs/sbin" "$D/rootfs/etc" "$D/rootfs/root"
 cat > "$VZ_CONFDIR/vz.conf" <<EOC
 LOCKDIR=$D/lock
+DUMPDIR=$D/dump
 TEMPLATE=$D/template
 VE_ROOT=$D/root/\$VEID
 VE_PRIVATE=$D/private/\$VEID
@@ -106,6 +108,105 @@ expect_rc 31 vz exec 101 true
 expect_out "stopped" vzl -a
 expect_rc 0 vz start 101
 expect_rc 0 vz restart 101 --fast
+expect_rc 0 vz stop 101 --fast
+
+# Checkpoint and restore, against tests/fakecpt.so as well.
+CPT="$PWD/tests/fakecpt.so $PRELOAD"
+vzc() { LD_PRELOAD="$CPT" timeout 30 ./vzctl "$@"; }
+DUMP="$D/dump/Dump.101"
+expect_out "VE is not running" vzc chkpnt 101
+expect_rc 31 vzc chkpnt 101
+expect_rc 17 vzc restore 101
+expect_out "Dump file $DUMP does not exist" vzc restore 101
+expect_rc 0 vz start 101
+expect_rc 20 vzc chkpnt 101 --suspend --kill
+expect_rc 32 vzc restore 101
+out=$(vzc chkpnt 101 2>&1); rc=$?
+case $out in *"Setting up checkpoint..."*"	suspend..."*"	dump..."*"	kill..."*"Checkpointing completed successfully"*) ok ;;
+*) bad "chkpnt: $out" ;; esac
+if [ "$rc" = 0 ]; then ok; else bad "chkpnt rc $rc"; fi
+expect_out "VEID 101 exist unmounted down" vz status 101
+expect_rc 1 ip link show veth101.0 2>/dev/null
+expect_rc 0 ./vzctl dumpinfo "$DUMP"
+expect_rc 1 test -e "$DUMP.tmp"
+expect_rc 0 test "$(stat -c %a "$DUMP")" = 600
+out=$(vzc restore 101 2>&1); rc=$?
+case $out in *"Restoring VE ..."*"	undump..."*"	resume..."*"Restoring completed successfully"*) ok ;;
+*) bad "restore: $out" ;; esac
+if [ "$rc" = 0 ]; then ok; else bad "restore rc $rc"; fi
+expect_out "VEID 101 exist mounted running" vz status 101
+expect_rc 1 test -e "$DUMP"
+expect_out "10.0.0.2/24" vz exec 101 ip addr show eth0
+expect_out "master vzbr0" ip link show veth101.0
+expect_rc 0 "$BUSYBOX" ping -c 1 -W 2 10.0.0.2 >/dev/null
+
+# A failed dump: the VE runs on, no dump file, the kernel's line shown.
+out=$(FAKECPT_FAIL=dump vzc chkpnt 101 2>&1); rc=$?
+case $out in *"Error: fake dump failure"*"Checkpointing failed"*) ok ;;
+*) bad "failed chkpnt: $out" ;; esac
+if [ "$rc" = 16 ]; then ok; else bad "failed chkpnt rc $rc"; fi
+expect_rc 1 test -e "$DUMP"
+expect_rc 1 test -e "$DUMP.tmp"
+expect_out "VEID 101 exist mounted running" vz status 101
+expect_rc 1 sh -c "grep -q '^State:.*stopped' /proc/\$(cat $FAKEVZ_DIR/101)/status"
+FAKECPT_FAIL=kill expect_rc 16 vzc chkpnt 101
+expect_rc 1 test -e "$DUMP"
+expect_out "VEID 101 exist mounted running" vz status 101
+
+# Stages through a sticky context.
+expect_rc 0 vzc chkpnt 101 --suspend
+expect_rc 1 test -e "$DUMP"
+expect_out "Unable to create checkpoint context 101" vzc chkpnt 101 --suspend
+expect_rc 0 vzc chkpnt 101 --dump
+expect_rc 0 ./vzctl dumpinfo "$DUMP"
+expect_rc 0 vzc chkpnt 101 --resume
+expect_out "No checkpoint context ID 101 found" vzc chkpnt 101 --resume
+expect_rc 16 vzc chkpnt 101 --kill
+expect_rc 0 vzc chkpnt 101 --suspend --context 0x42
+expect_rc 16 vzc chkpnt 101 --dump
+expect_rc 0 vzc chkpnt 101 --dump --context 66
+expect_rc 0 vzc chkpnt 101 --kill --context 66
+expect_out "VEID 101 exist unmounted down" vz status 101
+expect_rc 0 vzc restore 101 --undump
+expect_out "VEID 101 exist mounted running" vz status 101
+expect_rc 0 test -e "$DUMP"
+expect_rc 0 vzc restore 101 --resume
+expect_rc 1 test -e "$DUMP"
+expect_out "10.0.0.2/24" vz exec 101 ip addr show eth0
+expect_rc 0 vzc chkpnt 101
+expect_rc 0 vzc restore 101 --undump
+expect_rc 0 vzc restore 101 --kill
+expect_out "VEID 101 exist unmounted down" vz status 101
+expect_rc 1 ip link show veth101.0 2>/dev/null
+expect_rc 0 test -e "$DUMP"
+
+# A failed restore leaves nothing but the dump file.
+FAKECPT_FAIL=resume expect_rc 17 vzc restore 101
+expect_out "VEID 101 exist unmounted down" vz status 101
+expect_rc 1 ip link show veth101.0 2>/dev/null
+expect_rc 0 test -e "$DUMP"
+cp "$DUMP" "$D/good-dump"
+"$PWD/tests/mkimage" flip=200 > "$DUMP"
+out=$(vzc restore 101 2>&1); rc=$?
+case $out in *"Error: image: "*"CRC mismatch"*"Restoring failed"*) ok ;;
+*) bad "corrupt restore: $out" ;; esac
+if [ "$rc" = 17 ]; then ok; else bad "corrupt restore rc $rc"; fi
+expect_out "VEID 101 exist unmounted down" vz status 101
+
+# start restores from a dump file; a broken one is set aside.
+cp "$D/good-dump" "$DUMP"
+expect_out "trying to restore from it" vzc start 101
+expect_out "VEID 101 exist mounted running" vz status 101
+expect_rc 1 test -e "$DUMP"
+expect_rc 0 vz stop 101 --fast
+"$PWD/tests/mkimage" truncate=100 > "$DUMP"
+out=$(vzc start 101 2>&1); rc=$?
+case $out in *"Restoring failed"*"Starting VE ..."*"moved to $DUMP.failed"*) ok ;;
+*) bad "start with bad dump: $out" ;; esac
+if [ "$rc" = 0 ]; then ok; else bad "start with bad dump rc $rc"; fi
+expect_rc 1 test -e "$DUMP"
+expect_rc 0 test -e "$DUMP.failed"
+expect_out "VEID 101 exist mounted running" vz status 101
 expect_rc 0 vz stop 101 --fast
 
 # A VE whose init can not run: start fails and leaves nothing.

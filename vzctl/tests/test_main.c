@@ -15,14 +15,11 @@
 #include <unistd.h>
 
 #include "vzctl.h"
+#include "tests/check.h"
 
 static int passed, failed;
 
-#define CHECK(cond) check((cond), #cond, __FILE__, __LINE__)
-#define CHECK_STR(a, b) check_str((a), (b), #a, __FILE__, __LINE__)
-#define CHECK_INT(a, b) check_int((a), (b), #a, __FILE__, __LINE__)
-
-static void check(bool ok, const char *what, const char *file, int line)
+void check(bool ok, const char *what, const char *file, int line)
 {
 	if (ok) {
 		passed++;
@@ -32,8 +29,8 @@ static void check(bool ok, const char *what, const char *file, int line)
 	fprintf(stderr, "FAIL %s:%d: %s\n", file, line, what);
 }
 
-static void check_str(const char *a, const char *b, const char *what,
-		      const char *file, int line)
+void check_str(const char *a, const char *b, const char *what,
+	       const char *file, int line)
 {
 	bool ok = a && b && !strcmp(a, b);
 
@@ -43,8 +40,8 @@ static void check_str(const char *a, const char *b, const char *what,
 			a ? a : "(null)", b ? b : "(null)");
 }
 
-static void check_int(long a, long b, const char *what, const char *file,
-		      int line)
+void check_int(long a, long b, const char *what, const char *file,
+	       int line)
 {
 	check(a == b, what, file, line);
 	if (a != b)
@@ -55,7 +52,7 @@ static void check_int(long a, long b, const char *what, const char *file,
 static int saved_out = -1, saved_err = -1;
 static char capture_path[PATH_MAX];
 
-static void capture_begin(void)
+void capture_begin(void)
 {
 	int fd;
 
@@ -71,7 +68,7 @@ static void capture_begin(void)
 }
 
 /* Returns what was printed; malloc'ed. */
-static char *capture_end(void)
+char *capture_end(void)
 {
 	char *buf = xmalloc(65536);
 	ssize_t n;
@@ -92,7 +89,7 @@ static char *capture_end(void)
 	return buf;
 }
 
-static char *tmpdir(void)
+char *tmpdir(void)
 {
 	char *d = xstrdup("/tmp/vzctl-test.XXXXXX");
 
@@ -103,7 +100,7 @@ static char *tmpdir(void)
 	return d;
 }
 
-static void write_text(const char *path, const char *text)
+void write_text(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
 
@@ -115,7 +112,7 @@ static void write_text(const char *path, const char *text)
 	fclose(f);
 }
 
-static char *read_text(const char *path)
+char *read_text(const char *path)
 {
 	char *buf = xmalloc(65536);
 	FILE *f = fopen(path, "r");
@@ -128,7 +125,7 @@ static char *read_text(const char *path)
 }
 
 /* Run a subcommand with a NULL-terminated argument list, output captured. */
-static int run_cmd(int (*fn)(int, char **), char **out, ...)
+int run_cmd(int (*fn)(int, char **), char **out, ...)
 {
 	char *argv[32];
 	int argc = 0, ret;
@@ -418,7 +415,7 @@ static char *setup_confdir(void)
 	return d;
 }
 
-static void cleanup_dir(char *d)
+void cleanup_dir(char *d)
 {
 	remove_tree(d);
 	free(d);
@@ -1145,6 +1142,8 @@ int main(void)
 	test_parse_other();
 	test_list();
 	test_create_destroy();
+	test_image();
+	test_cpt();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Synthetic checkpoint images for tests; see imgwrite.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "imgwrite.h"
+
+/* As many pages as fit one record. */
+#define PAGES_PER_RECORD \
+	((CPT_REC_MAX_LEN - sizeof(struct cpt_pages)) / 4096)
+#define HEAP_START		0x600000ULL
+
+static void put(struct imgw *w, const void *p, size_t len)
+{
+	if (len && fwrite(p, 1, len, w->f) != len)
+		return;		/* ferror(w->f) tells the caller */
+	w->off += len;
+}
+
+void imgw_default_header(struct cpt_image_header *h, unsigned int veid)
+{
+	memset(h, 0, sizeof(*h));
+	memcpy(h->magic, CPT_IMAGE_MAGIC, CPT_IMAGE_MAGIC_LEN);
+	h->version = CPT_IMAGE_VERSION;
+	h->hdr_len = sizeof(*h);
+	h->arch = CPT_ARCH_X86_64;
+	h->page_size = 4096;
+	h->hz = 250;
+	h->veid = veid;
+	h->cpu_caps = CPT_CPU_FXSR | CPT_CPU_XSAVE;
+	h->xfeatures = 7;
+	h->realtime_ns = 1764147600000000000ULL;
+	h->monotonic_ns = 123456789000ULL;
+	h->boottime_ns = 123456789000ULL;
+}
+
+/* hdr_len beyond sizeof: extension bytes of a newer minor version. */
+void imgw_begin(struct imgw *w, FILE *f, const struct cpt_image_header *h)
+{
+	struct cpt_image_header hc = *h;
+	unsigned char ext[64];
+	uint32_t extra = h->hdr_len > sizeof(hc) ?
+		h->hdr_len - (uint32_t)sizeof(hc) : 0;
+
+	memset(w, 0, sizeof(*w));
+	w->f = f;
+	w->crcs_state = CRC32C_INIT;
+	if (extra > sizeof(ext))
+		extra = sizeof(ext);
+	memset(ext, 0xa5, sizeof(ext));
+	hc.crc = 0;
+	hc.crc = crc32c_final(crc32c_update(crc32c_update(CRC32C_INIT, &hc,
+							   sizeof(hc)),
+					     ext, extra));
+	put(w, &hc, sizeof(hc));
+	put(w, ext, extra);
+}
+
+static void account(struct imgw *w, uint32_t type, uint32_t crc)
+{
+	w->crcs_state = crc32c_update(w->crcs_state, &crc, sizeof(crc));
+	w->nr_records++;
+	if (type < CPT_REC_TYPE_MAX)
+		w->count[type]++;
+}
+
+static void put_padding(struct imgw *w, uint32_t len, unsigned char fill)
+{
+	unsigned char pad[8];
+
+	memset(pad, 0, sizeof(pad));
+	pad[0] = fill;
+	put(w, pad, CPT_ALIGN(len) - len);
+}
+
+static void rec_raw(struct imgw *w, uint32_t type, uint32_t index,
+		    const void *fixed, uint32_t fixed_len,
+		    const void *var, uint32_t var_len, unsigned char padfill)
+{
+	struct cpt_rec_header h = {
+		.type = type, .len = fixed_len + var_len, .index = index,
+	};
+	uint32_t state = crc32c_update(CRC32C_INIT, &h, sizeof(h));
+
+	state = crc32c_update(state, fixed, fixed_len);
+	state = crc32c_update(state, var, var_len);
+	h.crc = crc32c_final(state);
+	put(w, &h, sizeof(h));
+	put(w, fixed, fixed_len);
+	put(w, var, var_len);
+	put_padding(w, h.len, padfill);
+	account(w, type, h.crc);
+}
+
+void imgw_rec(struct imgw *w, uint32_t type, uint32_t index,
+	      const void *fixed, uint32_t fixed_len,
+	      const void *var, uint32_t var_len)
+{
+	rec_raw(w, type, index, fixed, fixed_len, var, var_len, 0);
+}
+
+static void fill_page(unsigned char *page, uint64_t addr)
+{
+	for (size_t i = 0; i < 4096; i += 8) {
+		uint64_t v = (addr + i) * 0x9E3779B97F4A7C15ULL;
+
+		memcpy(page + i, &v, 8);
+	}
+}
+
+/* Page contents are a function of the address: generated twice, not kept. */
+void imgw_pages(struct imgw *w, uint32_t mm, uint64_t start, uint32_t nr)
+{
+	unsigned char page[4096];
+
+	while (nr) {
+		uint32_t n = nr < PAGES_PER_RECORD ? nr :
+			     (uint32_t)PAGES_PER_RECORD;
+		struct cpt_pages p = { .mm = mm, .nr_pages = n, .start = start };
+		struct cpt_rec_header h = {
+			.type = CPT_REC_PAGES,
+			.len = (uint32_t)sizeof(p) + n * 4096,
+		};
+		uint32_t state = crc32c_update(CRC32C_INIT, &h, sizeof(h));
+
+		state = crc32c_update(state, &p, sizeof(p));
+		for (uint32_t i = 0; i < n; i++) {
+			fill_page(page, start + (uint64_t)i * 4096);
+			state = crc32c_update(state, page, sizeof(page));
+		}
+		h.crc = crc32c_final(state);
+		put(w, &h, sizeof(h));
+		put(w, &p, sizeof(p));
+		for (uint32_t i = 0; i < n; i++) {
+			fill_page(page, start + (uint64_t)i * 4096);
+			put(w, page, sizeof(page));
+		}
+		account(w, CPT_REC_PAGES, h.crc);
+		start += (uint64_t)n * 4096;
+		nr -= n;
+	}
+}
+
+void imgw_end(struct imgw *w)
+{
+	struct cpt_end e = {
+		.nr_records = w->nr_records,
+		.crc_of_crcs = crc32c_final(w->crcs_state),
+	};
+
+	imgw_rec(w, CPT_REC_END, 0, &e, sizeof(e), NULL, 0);
+}
+
+/* Records whose only variable part is one string. */
+static void rec_str(struct imgw *w, uint32_t type, uint32_t index,
+		    const void *fixed, uint32_t len, const char *s)
+{
+	imgw_rec(w, type, index, fixed, len, s, (uint32_t)strlen(s));
+}
+
+int imgw_write_image(FILE *f, const struct imgw_opts *o)
+{
+	unsigned int veid = o->veid ? o->veid : 101;
+	uint32_t nr_pages = o->nr_pages ? o->nr_pages : 2;
+	uint64_t heap_end = HEAP_START + (uint64_t)nr_pages * 4096;
+	const char *path = o->file_path ? o->file_path : "/sbin/init";
+	struct cpt_image_header hdr;
+	struct imgw w;
+	struct cpt_ve ve = { .veid = veid, .nr_tasks = 1, .nr_mms = 1,
+			     .nr_files = 1 };
+	struct cpt_uts uts = { 0 };
+	struct cpt_file file = { .kind = CPT_FILE_REG, .flags = 0,
+				 .mode = 0100755, .size = 4096 };
+	struct cpt_files files = { .max_fds = 64, .nr_fds = 1 };
+	struct cpt_fd fd = { .fd = 0, .file = 0 };
+	struct cpt_fs fs = { .umask = 022, .root_len = 1, .cwd_len = 1 };
+	struct cpt_mm mm = { .start_code = 0x400000, .end_code = 0x401000,
+			     .start_brk = HEAP_START, .brk = heap_end,
+			     .start_stack = 0x7ffffffff000ULL - 64,
+			     .nr_vmas = 3 };
+	struct cpt_vma code = { .start = 0x400000, .end = 0x401000,
+				.kind = CPT_VMA_FILE_PRIVATE, .prot = 5 };
+	struct cpt_vma heap = { .start = HEAP_START, .end = heap_end,
+				.kind = CPT_VMA_ANON_PRIVATE, .prot = 3 };
+	struct cpt_vma stack = { .start = 0x7ffffffde000ULL,
+				 .end = 0x7ffffffff000ULL,
+				 .kind = CPT_VMA_ANON_PRIVATE, .prot = 3 };
+	struct cpt_sighand sighand = { 0 };
+	struct cpt_task task = { .pid = 1, .tgid = 1, .ppid = 0, .pgid = 1,
+				 .sid = 1, .exit_signal = 17 };
+	struct cpt_creds creds = { .cap_bset = ~0ULL, .ngroups = 1 };
+	uint32_t groups[1] = { 0 };
+	struct cpt_xsave xsave = { .format = CPT_FPU_FXSAVE, .size = 512 };
+	unsigned char fpu[512] = { 0x7f, 0x03 };	/* FCW 0x37f */
+	struct cpt_regs regs = { .ip = 0x400080, .sp = 0x7fffffffef00ULL,
+				 .cs = 0x33, .ss = 0x2b, .flags = 0x202 };
+
+	imgw_default_header(&hdr, veid);
+	if (o->version)
+		hdr.version = o->version;
+	if (o->arch)
+		hdr.arch = o->arch == ~0u ? CPT_ARCH_I386 : o->arch;
+	if (o->page_size)
+		hdr.page_size = o->page_size;
+	if (o->hdr_ext)
+		hdr.hdr_len += 16;
+	imgw_begin(&w, f, &hdr);
+	if (o->too_many_tasks)
+		ve.nr_tasks = CPT_MAX_TASKS + 1;
+	if (o->unannounced)
+		ve.nr_mms = ve.nr_files = 0;
+	if (o->threads)
+		ve.nr_tasks = 2;
+	/* A newer writer's field, which this reader must ignore. */
+	imgw_rec(&w, CPT_REC_VE, 0, &ve, sizeof(ve), "newfield",
+		 o->grown_ve ? 8 : 0);
+	strcpy(uts.sysname, "Linux");
+	snprintf(uts.nodename, sizeof(uts.nodename), "ve%u", veid);
+	strcpy(uts.release, "6.1.0-vz");
+	strcpy(uts.machine, "x86_64");
+	strcpy(uts.domainname, "(none)");
+	imgw_rec(&w, CPT_REC_UTS, 0, &uts, sizeof(uts), NULL, 0);
+	if (o->unknown_type)
+		imgw_rec(&w, CPT_REC_TYPE_MAX, 0, &ve, sizeof(ve), NULL, 0);
+	if (o->huge_len) {
+		/* Only the header: a reader must refuse before reading on. */
+		struct cpt_rec_header h = { .type = CPT_REC_FILE,
+					    .len = CPT_REC_MAX_LEN + 1 };
+
+		h.crc = crc32c(&h, sizeof(h));
+		put(&w, &h, sizeof(h));
+	}
+	file.path_len = (uint32_t)strlen(path);
+	/* 40 + 10 bytes: 6 bytes of padding, the first maybe set. */
+	rec_raw(&w, CPT_REC_FILE, o->bad_index ? 1 : 0, &file, sizeof(file),
+		path, file.path_len, o->pad_garbage ? 0x55 : 0);
+	imgw_rec(&w, CPT_REC_FILES, 0, &files, sizeof(files), NULL, 0);
+	imgw_rec(&w, CPT_REC_FD, 0, &fd, sizeof(fd), NULL, 0);
+	imgw_rec(&w, CPT_REC_FS, 0, &fs, sizeof(fs), "//", 2);
+	if (o->too_many_vmas)
+		mm.nr_vmas = CPT_MAX_VMAS + 1;
+	imgw_rec(&w, CPT_REC_MM, 0, &mm, sizeof(mm), NULL, 0);
+	code.path_len = (uint32_t)strlen("/sbin/init");
+	rec_str(&w, CPT_REC_VMA, 0, &code, sizeof(code), "/sbin/init");
+	imgw_rec(&w, CPT_REC_VMA, 0, &heap, sizeof(heap), NULL, 0);
+	imgw_rec(&w, CPT_REC_VMA, 0, &stack, sizeof(stack), NULL, 0);
+	imgw_rec(&w, CPT_REC_SIGHAND, 0, &sighand, sizeof(sighand), NULL, 0);
+	if (o->pages_early)
+		imgw_pages(&w, 0, HEAP_START, 1);
+	strcpy(task.comm, "init");
+	if (o->forward_ref)
+		task.mm = 1;
+	imgw_rec(&w, CPT_REC_TASK, 0, &task, sizeof(task), NULL, 0);
+	imgw_rec(&w, CPT_REC_CREDS, 0, &creds, sizeof(creds), groups,
+		 sizeof(groups));
+	imgw_rec(&w, CPT_REC_REGS, 0, &regs, sizeof(regs), NULL, 0);
+	imgw_rec(&w, CPT_REC_XSAVE, 0, &xsave, sizeof(xsave), fpu,
+		 sizeof(fpu));
+	if (o->threads) {
+		/* As vzcpt writes a thread: exit_signal -1, shared objects. */
+		task.pid = 2;
+		task.ppid = 0;
+		task.exit_signal = (uint32_t)-1;
+		strcpy(task.comm, "init-worker");
+		imgw_rec(&w, CPT_REC_TASK, 1, &task, sizeof(task), NULL, 0);
+		imgw_rec(&w, CPT_REC_REGS, 0, &regs, sizeof(regs), NULL, 0);
+	}
+	imgw_pages(&w, 0, HEAP_START, nr_pages);
+	if (o->drop_record)
+		account(&w, CPT_REC_SIGHAND, 0x12345678);
+	if (!o->no_end)
+		imgw_end(&w);
+	if (o->trailing)
+		put(&w, "junk", 4);
+	fflush(f);
+	return ferror(f) ? -1 : 0;
+}
+
+unsigned char *imgw_image(const struct imgw_opts *o, size_t *len)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+
+	if (!f)
+		return NULL;
+	if (imgw_write_image(f, o)) {
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	*len = size;
+	return (unsigned char *)buf;
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Test-only writer of synthetic checkpoint images: valid ones, and ones
+ * broken in one named way, for the unit tests and for tests/mkimage.
+ * The images describe a plausible one-task VE; nothing could run from
+ * them.
+ */
+#ifndef VZCTL_IMGWRITE_H
+#define VZCTL_IMGWRITE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../image.h"
+
+struct imgw {
+	FILE *f;
+	uint64_t off;
+	uint64_t nr_records;
+	uint32_t crcs_state;
+	uint32_t count[CPT_REC_TYPE_MAX];
+};
+
+/* Semantic breakage, each with valid CRCs so the semantic check is hit. */
+struct imgw_opts {
+	unsigned int veid;		/* 0: 101 */
+	uint32_t nr_pages;		/* heap pages, 0: 2 */
+	uint32_t version;		/* 0: CPT_IMAGE_VERSION */
+	uint32_t arch;			/* 0: x86_64 (use ~0 for i386) */
+	uint32_t page_size;		/* 0: 4096 */
+	const char *file_path;		/* of the FILE record, 0: /sbin/init */
+	bool hdr_ext;			/* valid: header of a newer minor */
+	bool grown_ve;			/* valid: VE record of a newer minor */
+	bool unannounced;		/* valid: VE nr_mms, nr_files 0 */
+	bool threads;			/* valid: init has a second thread */
+	bool forward_ref;		/* TASK refers to MM 1, never written */
+	bool huge_len;			/* a record of CPT_REC_MAX_LEN + 1 */
+	bool too_many_vmas;		/* MM with nr_vmas > CPT_MAX_VMAS */
+	bool too_many_tasks;		/* VE with nr_tasks > CPT_MAX_TASKS */
+	bool unknown_type;		/* a record of type CPT_REC_TYPE_MAX */
+	bool bad_index;			/* FILE with index 1 */
+	bool pad_garbage;		/* nonzero padding byte */
+	bool pages_early;		/* PAGES before the TASK */
+	bool drop_record;		/* END counts a record never written */
+	bool trailing;			/* bytes after END */
+	bool no_end;			/* stream ends without END */
+};
+
+/* Writes h with its crc computed. */
+void imgw_begin(struct imgw *w, FILE *f, const struct cpt_image_header *h);
+void imgw_default_header(struct cpt_image_header *h, unsigned int veid);
+void imgw_rec(struct imgw *w, uint32_t type, uint32_t index,
+	      const void *fixed, uint32_t fixed_len,
+	      const void *var, uint32_t var_len);
+void imgw_pages(struct imgw *w, uint32_t mm, uint64_t start, uint32_t nr);
+void imgw_end(struct imgw *w);
+/* The standard image, broken as o says; 0 or -1 on write error. */
+int imgw_write_image(FILE *f, const struct imgw_opts *o);
+/* Same, into a malloc'ed buffer. */
+unsigned char *imgw_image(const struct imgw_opts *o, size_t *len);
+
+#endif
