@@ -24,6 +24,7 @@
 #include <linux/timekeeping.h>
 #include <linux/restart_block.h>
 #include <linux/uaccess.h>
+#include <linux/seccomp.h>
 
 #include "dump.h"
 
@@ -333,6 +334,41 @@ static int cpt_dump_sighand_obj(struct cpt_dump *d, void *sh)
 	return err ? err : cpt_obj_add(&d->sighands, sh);
 }
 
+/*
+ * What the restore cannot rebuild yet: memory or fd tables shared between
+ * processes (not threads), seccomp filters.  Refused with a name.
+ */
+static int cpt_check_sharing(struct cpt_dump *d, struct task_struct *tsk)
+{
+	pid_t pid = task_pid_nr_ns(tsk, d->ve->pid_ns);
+	const char *what = NULL;
+	unsigned int i;
+
+	if (tsk->exit_state)
+		return 0;
+	if (tsk->seccomp.mode != SECCOMP_MODE_DISABLED)
+		what = "seccomp filters";
+	for (i = 0; !what && i < d->nr_tasks; i++) {
+		struct task_struct *o = d->tasks[i];
+
+		if (o == tsk)
+			break;
+		if (o->exit_state || same_thread_group(o, tsk))
+			continue;
+		if (o->mm && o->mm == tsk->mm)
+			what = "memory shared with another process (vfork or CLONE_VM)";
+		else if (o->files && o->files == tsk->files)
+			what = "an fd table shared with another process (CLONE_FILES)";
+		else if (o->fs && o->fs == tsk->fs)
+			what = "a root/cwd shared with another process (CLONE_FS)";
+	}
+	if (!what)
+		return 0;
+	cpt_err(d->ctx, "task %d (%s) has %s: not supported yet", pid,
+		tsk->comm, what);
+	return -EOPNOTSUPP;
+}
+
 int cpt_dump_task(struct cpt_dump *d, struct task_struct *tsk)
 {
 	struct pid_namespace *ns = d->ve->pid_ns;
@@ -341,6 +377,9 @@ int cpt_dump_task(struct cpt_dump *d, struct task_struct *tsk)
 	bool zombie = tsk->exit_state != 0;
 	int i, err;
 
+	err = cpt_check_sharing(d, tsk);
+	if (err)
+		return err;
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
