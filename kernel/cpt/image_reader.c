@@ -17,8 +17,15 @@
 #include <linux/capability.h>
 #include <linux/mman.h>
 #include <linux/file.h>
+#include <linux/log2.h>
 
 #include "restore.h"
+
+/*
+ * Everything before the memory contents is kept in kernel memory while
+ * the tasks are built; an image claiming more than this is refused.
+ */
+#define RST_MAX_METADATA	(256LL << 20)
 
 static int rst_read(struct rst_image *img, void *buf, size_t len)
 {
@@ -179,16 +186,21 @@ static char *rst_string(struct rst_image *img, loff_t at,
 	return s;
 }
 
-/* Grows an array of @size-byte elements to hold index @nr. */
+/*
+ * Makes room for element @nr of an array of @size-byte elements, which
+ * grows to 16, 32, 64, ... elements as records come in.
+ */
 static int rst_grow(void **arr, u32 nr, size_t size, u32 limit)
 {
+	u32 cap = nr <= 16 ? 16 : roundup_pow_of_two(nr);
 	void *p;
 
 	if (nr >= limit)
 		return -E2BIG;
-	if (nr & (nr - 1) && nr > 8)
-		return 0;	/* capacity is the next power of two >= 16 */
-	p = kvrealloc(*arr, nr * size, max(16U, nr * 2) * size,
+	if (*arr && nr < cap)
+		return 0;
+	cap = *arr ? cap * 2 : 16;
+	p = kvrealloc(*arr, nr * size, (size_t)cap * size,
 		      GFP_KERNEL | __GFP_ZERO);
 	if (!p)
 		return -ENOMEM;
@@ -364,10 +376,7 @@ static int rst_parse(struct rst_image *img, loff_t at,
 			return err;
 		if (ft->hdr.nr_fds > CPT_MAX_FDS)
 			return rst_bad(img, at, "too many fds");
-		ft->fds = kvcalloc(max(1U, ft->hdr.nr_fds), sizeof(*ft->fds),
-				   GFP_KERNEL);
-		if (!ft->fds)
-			return -ENOMEM;
+		/* fds grow as FD records come: memory follows the image size. */
 		img->nr_fdtables++;
 		return 0;
 	}
@@ -390,6 +399,10 @@ static int rst_parse(struct rst_image *img, loff_t at,
 		for (i = 0; i < ft->nr; i++)
 			if (ft->fds[i].fd == fd.fd)
 				return rst_bad(img, at, "same fd twice");
+		err = rst_grow((void **)&ft->fds, ft->nr, sizeof(*ft->fds),
+			       CPT_MAX_FDS);
+		if (err)
+			return err;
 		ft->fds[ft->nr++] = fd;
 		return 0;
 	}
@@ -445,9 +458,6 @@ static int rst_parse(struct rst_image *img, loff_t at,
 			return err;
 		if (!mm->m.nr_vmas || mm->m.nr_vmas > CPT_MAX_VMAS)
 			return rst_bad(img, at, "number of memory maps");
-		mm->vmas = kvcalloc(mm->m.nr_vmas, sizeof(*mm->vmas), GFP_KERNEL);
-		if (!mm->vmas)
-			return -ENOMEM;
 		img->nr_mms++;
 		return 0;
 	}
@@ -460,6 +470,10 @@ static int rst_parse(struct rst_image *img, loff_t at,
 		mm = &img->mms[img->nr_mms - 1];
 		if (mm->nr_vmas >= mm->m.nr_vmas)
 			return rst_bad(img, at, "more memory maps than announced");
+		err = rst_grow((void **)&mm->vmas, mm->nr_vmas, sizeof(*mm->vmas),
+			       CPT_MAX_VMAS);
+		if (err)
+			return err;
 		v = &mm->vmas[mm->nr_vmas];
 		err = rst_fixed(img, at, rh, pl, &v->v, sizeof(v->v), 0);
 		if (!err)
@@ -652,6 +666,11 @@ struct rst_image *rst_read_image(struct cpt_context *ctx)
 		err = rst_read_record(img, &rh, &pl);
 		if (err)
 			break;
+		if (img->pos > RST_MAX_METADATA) {
+			kvfree(pl);
+			err = rst_bad(img, at, "more task state than any VE has");
+			break;
+		}
 		if (rh.type == CPT_REC_PAGES || rh.type == CPT_REC_END) {
 			img->next = rh;
 			img->next_payload = pl;
