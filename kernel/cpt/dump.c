@@ -93,6 +93,7 @@ long cpt_cpu_caps(void)
 		caps |= CPT_CPU_FSGSBASE;
 	return caps;
 }
+EXPORT_SYMBOL_GPL(cpt_cpu_caps);
 
 static int cpt_dump_header(struct cpt_dump *d)
 {

@@ -19,6 +19,7 @@
 #include <linux/sched/signal.h>
 
 #include "restore.h"
+#include "dump.h"
 
 static struct cpt_registry rst_registry = {
 	.name = "rst",
@@ -190,6 +191,8 @@ static long rst_stage_ioctl(struct cpt_context *ctx, unsigned int cmd,
 		return rst_kill(ctx);
 	case CPT_TEST_VERSION:
 		return (arg >> 16) == CPT_IMAGE_VERSION_MAJOR ? 0 : -EINVAL;
+	case CPT_TEST_CAPS:
+		return cpt_cpu_caps();
 	}
 	return -ENOTTY;
 }
