@@ -454,8 +454,16 @@ static int rst_parse(struct rst_image *img, loff_t at,
 			return err;
 		mm = &img->mms[img->nr_mms];
 		err = rst_fixed(img, at, rh, pl, &mm->m, sizeof(mm->m), 0);
+		if (!err)
+			err = rst_fixed(img, at, rh, pl, &mm->m, sizeof(mm->m),
+					mm->m.exe_len);
 		if (err)
 			return err;
+		if (mm->m.exe_len) {
+			mm->exe = rst_string(img, at, rh, pl, mm->m.exe_len);
+			if (!mm->exe)
+				return -EINVAL;
+		}
 		if (!mm->m.nr_vmas || mm->m.nr_vmas > CPT_MAX_VMAS)
 			return rst_bad(img, at, "number of memory maps");
 		img->nr_mms++;
@@ -629,9 +637,6 @@ static int rst_final_checks(struct rst_image *img)
 		if (rt->t.state == CPT_TASK_RUNNING &&
 		    (!rt->has_creds || !rt->has_regs))
 			return rst_bad(img, img->pos, "task without credentials or registers");
-		if (rt->t.pid == rt->t.tgid && rt->t.state == CPT_TASK_RUNNING &&
-		    !rt->has_signal)
-			return rst_bad(img, img->pos, "process without signal state");
 	}
 	return 0;
 }
@@ -728,6 +733,15 @@ int rst_read_pages(struct rst_image *img)
 	kvfree(pl);
 	if (err)
 		return err;
+	/* Nothing may follow END: a stream ends there. */
+	{
+		u8 extra;
+		ssize_t n = kernel_read(img->file, &extra, 1, &img->pos);
+
+		if (n != 0)
+			return n < 0 ? n : rst_bad(img, img->pos - 1,
+						   "data after the end record");
+	}
 	/* END is not part of what END counts. */
 	img->nr_records--;
 	if (end.nr_records != img->nr_records)
@@ -762,6 +776,7 @@ void rst_image_put(struct rst_image *img)
 		for (j = 0; j < img->mms[i].nr_vmas; j++)
 			kfree(img->mms[i].vmas[j].path);
 		kvfree(img->mms[i].vmas);
+		kfree(img->mms[i].exe);
 		if (img->mms[i].owner)
 			put_task_struct(img->mms[i].owner);
 	}

@@ -16,6 +16,7 @@
 #include <linux/highmem.h>
 #include <linux/sched/mm.h>
 #include <linux/shmem_fs.h>
+#include <linux/file.h>
 
 #include "dump.h"
 
@@ -122,9 +123,39 @@ static int cpt_dump_vma(struct cpt_dump *d, struct mm_struct *mm,
 	return err;
 }
 
+/*
+ * The path of the mm's executable (/proc/PID/exe) inside the VE, in
+ * d->pathbuf; none (length 0) if it is deleted or outside the VE.
+ */
+static const char *cpt_mm_exe(struct cpt_dump *d, struct mm_struct *mm,
+			      u32 *len)
+{
+	const char *path = NULL;
+	struct file *exe;
+	int n = 0;
+
+	rcu_read_lock();
+	exe = rcu_dereference(mm->exe_file);
+	if (exe && !get_file_rcu(exe))
+		exe = NULL;
+	rcu_read_unlock();
+	if (exe) {
+		if (!d_unlinked(exe->f_path.dentry))
+			path = cpt_ve_path(d, &exe->f_path, &n);
+		fput(exe);
+	}
+	if (IS_ERR_OR_NULL(path)) {
+		*len = 0;
+		return NULL;
+	}
+	*len = n;
+	return path;
+}
+
 /* Writes MM and VMA records; returns the mm's index. */
 int cpt_dump_mm(struct cpt_dump *d, struct mm_struct *mm)
 {
+	const char *exe;
 	struct vm_area_struct *vma;
 	struct cpt_mm m = {};
 	int err, idx, nr = 0;
@@ -157,7 +188,14 @@ int cpt_dump_mm(struct cpt_dump *d, struct mm_struct *mm)
 	BUILD_BUG_ON(sizeof(m.saved_auxv) < sizeof(mm->saved_auxv));
 	memcpy(m.saved_auxv, mm->saved_auxv, sizeof(mm->saved_auxv));
 
-	err = cpt_write_record(&d->w, CPT_REC_MM, d->mms.nr, &m, sizeof(m));
+	exe = cpt_mm_exe(d, mm, &m.exe_len);
+	err = cpt_record_begin(&d->w, CPT_REC_MM, d->mms.nr, sizeof(m) + m.exe_len);
+	if (!err)
+		err = cpt_record_add(&d->w, &m, sizeof(m));
+	if (!err && m.exe_len)
+		err = cpt_record_add(&d->w, exe, m.exe_len);
+	if (!err)
+		err = cpt_record_end(&d->w);
 	vma_iter_init(&vmi, mm, 0);
 	for_each_vma(vmi, vma) {
 		if (err)

@@ -159,6 +159,20 @@ int rst_restore_mm(struct rst_image *img, struct rst_mm *mm)
 			m->vdso_base);
 		return -EINVAL;
 	}
+	if (mm->exe) {
+		struct file *exe = filp_open(mm->exe, O_RDONLY, 0);
+
+		err = PTR_ERR_OR_ZERO(exe);
+		if (!err) {
+			err = replace_mm_exe_file(cur, exe);
+			fput(exe);
+		}
+		if (err) {
+			cpt_err(img->ctx, "cannot make %s the executable: %d",
+				mm->exe, err);
+			return err;
+		}
+	}
 	if (mmap_write_lock_killable(cur))
 		return -EINTR;
 	cur->start_code = m->start_code;

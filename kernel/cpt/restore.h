@@ -22,6 +22,7 @@ struct rst_mm {
 	struct cpt_mm		m;
 	struct rst_vma		*vmas;
 	u32			nr_vmas;	/* read so far */
+	char			*exe;		/* /proc/PID/exe, or NULL */
 	struct task_struct	*owner;		/* restored task using it */
 };
 

@@ -144,6 +144,11 @@ static long rst_undump(struct file *file, struct rst_procfile *rf)
 
 	mutex_lock(&ctx->lock);
 	if (err) {
+		/*
+		 * Its memory and files may be the image's by now: it must not
+		 * go back to the code that called us.  The VE dies with it.
+		 */
+		force_sig(SIGKILL);
 		if (img)
 			rst_abort_tasks(img);
 		rst_drop_image(ctx);

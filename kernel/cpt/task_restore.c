@@ -201,6 +201,13 @@ static int rst_restore_signal(struct rst_task *rt)
 	return 0;
 }
 
+static void rst_restore_comm(struct rst_task *rt)
+{
+	task_lock(current);
+	strscpy_pad(current->comm, rt->t.comm, sizeof(current->comm));
+	task_unlock(current);
+}
+
 static int rst_restore_misc(struct rst_task *rt)
 {
 	struct cpt_task *t = &rt->t;
@@ -209,9 +216,6 @@ static int rst_restore_misc(struct rst_task *rt)
 	if (t->sas_ss_flags & ~(SS_DISABLE | SS_FLAG_BITS) ||
 	    t->sas_ss_size > (1ULL << 31))
 		return -EINVAL;
-	task_lock(current);
-	strscpy_pad(current->comm, t->comm, sizeof(current->comm));
-	task_unlock(current);
 	current->personality = t->personality;
 	if (t->no_new_privs)
 		task_set_no_new_privs(current);
@@ -300,6 +304,16 @@ static int rst_build_task(struct rst_task *rt)
 		rst_failed(rt, -EINVAL, "pid");
 		return -EINVAL;
 	}
+	/*
+	 * Session and group first: children inherit them, so a child of a
+	 * process that called setsid() is born in the new session.
+	 */
+	err = rst_restore_sid_pgid(rt);
+	if (err) {
+		rst_failed(rt, err, "session or process group");
+		return err;
+	}
+	rst_restore_comm(rt);
 	if (leader) {
 		for (i = rt->idx + 1; i < img->nr_tasks; i++) {
 			if (!rst_is_child_process(rt, &img->tasks[i]))
@@ -311,14 +325,8 @@ static int rst_build_task(struct rst_task *rt)
 			}
 		}
 	}
-	if (zombie) {
-		err = rst_restore_sid_pgid(rt);
-		if (err) {
-			rst_failed(rt, err, "session or process group");
-			return err;
-		}
+	if (zombie)
 		return 0;
-	}
 	if (leader) {
 		err = rst_restore_signal(rt);
 		if (err) {
@@ -354,11 +362,6 @@ static int rst_build_task(struct rst_task *rt)
 	err = rst_restore_misc(rt);
 	if (err) {
 		rst_failed(rt, err, "task attributes");
-		return err;
-	}
-	err = rst_restore_sid_pgid(rt);
-	if (err) {
-		rst_failed(rt, err, "session or process group");
 		return err;
 	}
 	if (leader) {

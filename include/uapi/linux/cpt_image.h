@@ -100,7 +100,7 @@ enum cpt_rec_type {
 	CPT_REC_FILES,		/* struct cpt_files: an fd table */
 	CPT_REC_FD,		/* struct cpt_fd: one entry of the last FILES */
 	CPT_REC_FS,		/* struct cpt_fs + root path + cwd path */
-	CPT_REC_MM,		/* struct cpt_mm */
+	CPT_REC_MM,		/* struct cpt_mm + exe path */
 	CPT_REC_VMA,		/* struct cpt_vma (+ path for file maps) */
 	CPT_REC_SIGHAND,	/* struct cpt_sighand */
 	CPT_REC_TASK,		/* struct cpt_task */
@@ -182,6 +182,8 @@ struct cpt_mm {
 	__u32	nr_vmas;
 	__u32	dumpable;
 	__u64	saved_auxv[48];
+	__u32	exe_len;	/* /proc/PID/exe path follows, or 0 */
+	__u32	pad;
 };
 
 #define CPT_VMA_ANON_PRIVATE	1
