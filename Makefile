@@ -10,7 +10,7 @@ VZ_CACHE ?= /var/cache/vzlab
 export VZ_CACHE
 
 .PHONY: all deps kernel kernel-debug tools templates images demo check \
-	unit lint checkpatch lab-shell clean
+	bench unit lint checkpatch clean
 
 all: kernel tools images
 
@@ -41,6 +41,11 @@ demo: images
 
 check: images
 	tests/run.sh
+
+# Speed figures, not tests: checkpoint/restore and migration in the lab.
+bench: images
+	tests/bench/cr-bench.sh
+	@if [ -x tests/bench/migrate-bench.sh ]; then tests/bench/migrate-bench.sh; fi
 
 unit: tools
 	tests/run.sh --unit-only

@@ -119,6 +119,47 @@ static int rst_map_vma(struct rst_image *img, const struct rst_vma *rv)
 	return -EINVAL;
 }
 
+/* madvise() flags worth keeping, and the advice that sets each. */
+static const struct {
+	unsigned long	vm_flag;
+	int		advice;
+} rst_advice[] = {
+	{ VM_DONTCOPY,		MADV_DONTFORK },
+	{ VM_DONTDUMP,		MADV_DONTDUMP },
+	{ VM_WIPEONFORK,	MADV_WIPEONFORK },
+	{ VM_RAND_READ,		MADV_RANDOM },
+	{ VM_SEQ_READ,		MADV_SEQUENTIAL },
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	{ VM_HUGEPAGE,		MADV_HUGEPAGE },
+	{ VM_NOHUGEPAGE,	MADV_NOHUGEPAGE },
+#endif
+};
+
+/*
+ * Through madvise() itself, after all maps exist: it splits and merges
+ * maps the way the flags require.  vdso and vvar are the kernel's.
+ */
+static int rst_madvise(struct rst_image *img, const struct cpt_vma *v)
+{
+	unsigned int i;
+	int err;
+
+	if (v->kind == CPT_VMA_VDSO || v->kind == CPT_VMA_VVAR)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(rst_advice); i++) {
+		if (!(v->vm_flags & rst_advice[i].vm_flag))
+			continue;
+		err = do_madvise(current->mm, v->start, v->end - v->start,
+				 rst_advice[i].advice);
+		if (err) {
+			cpt_err(img->ctx, "madvise(%d) of %llx-%llx: %d",
+				rst_advice[i].advice, v->start, v->end, err);
+			return err;
+		}
+	}
+	return 0;
+}
+
 static int rst_check_layout(struct rst_image *img, struct rst_mm *mm)
 {
 	struct cpt_mm *m = &mm->m;
@@ -153,6 +194,11 @@ int rst_restore_mm(struct rst_image *img, struct rst_mm *mm)
 				mm->vmas[i].v.start, mm->vmas[i].v.end, err);
 			return err;
 		}
+	}
+	for (i = 0; i < mm->nr_vmas; i++) {
+		err = rst_madvise(img, &mm->vmas[i].v);
+		if (err)
+			return err;
 	}
 	if (m->vdso_base && (unsigned long)cur->context.vdso != m->vdso_base) {
 		cpt_err(img->ctx, "the vdso cannot go back to %llx (different kernel?)",

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cr-memory: every kind of memory mapping, filled with known patterns,
+ * checked after a checkpoint/restore.  Meant to run as a VE's init.
+ *
+ *   private anon (partly touched: untouched pages must read as zero),
+ *   a big malloc (glibc mmap()s it), brk heap (sbrk), the stack,
+ *   MAP_SHARED|MAP_ANONYMOUS shared with a forked child (and still
+ *   shared after restore: each side sees the other's new writes),
+ *   a private file mapping with some pages copied-on-write,
+ *   a shared file mapping (still backed by the file after restore),
+ *   a PROT_NONE guard region and a read-only region (contents, and
+ *   protections: a child touching them gets SIGSEGV),
+ *   and /proc/self/maps unchanged.
+ *
+ * Commands: "check" (any round).  See crlib.h for the protocol.
+ */
+#include "crlib.h"
+#include <setjmp.h>
+#include <sys/mman.h>
+
+#define MB		(1024UL * 1024)
+#define PG		4096UL
+#define STACK_BYTES	(256 * 1024)
+
+static size_t anon_len = 8 * MB, big_len = 64 * MB, brk_len = 2 * MB;
+static size_t shared_len = 1 * MB, fpriv_len = 1 * MB, fshared_len = 256 * 1024;
+static size_t guard_len = 64 * 1024, ro_len = 256 * 1024;
+
+static char *anon, *big, *brkmem, *shared, *fpriv, *fshared, *guard, *ro;
+static pid_t child;
+
+#define FPRIV_PATH	"/var/lib/cr/file-private"
+#define FSHARED_PATH	"/var/lib/cr/file-shared"
+
+static void write_file_pattern(const char *path, size_t len, uint64_t seed)
+{
+	char *buf = malloc(len);
+	int fd;
+
+	cr_fill(buf, len, seed);	/* pattern by buffer address: use index */
+	for (size_t i = 0; i < len / 8; i++)
+		((uint64_t *)buf)[i] = cr_pat(i * 8, seed);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, buf, len) != (ssize_t)len) {
+		cr_fail(0, "setup", "write %s: %s", path, strerror(errno));
+		cr_hang();
+	}
+	close(fd);
+	free(buf);
+}
+
+/* File contents pattern: by offset, not address. */
+static size_t verify_by_offset(const char *p, size_t off, size_t len, uint64_t seed)
+{
+	size_t bad = 0;
+
+	for (size_t i = 0; i < len / 8; i++)
+		if (((const uint64_t *)(p + off))[i] != cr_pat(off + i * 8, seed))
+			bad++;
+	return bad;
+}
+
+static void *map(size_t len, int prot, int flags, int fd)
+{
+	void *p = mmap(NULL, len, prot, flags, fd, 0);
+
+	if (p == MAP_FAILED) {
+		cr_fail(0, "setup", "mmap %zu: %s", len, strerror(errno));
+		cr_hang();
+	}
+	return p;
+}
+
+/* Does a child that reads (or writes) *p die of SIGSEGV? */
+static int segv_on(volatile char *p, int do_write)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		signal(SIGSEGV, SIG_DFL);
+		if (do_write)
+			*p = 1;
+		else
+			(void)*p;
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return 0;
+	return WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV;
+}
+
+static char maps_before[64 * 1024];
+
+/*
+ * /proc/self/maps without device and inode numbers (a restored shared
+ * anonymous map is a new shmem object) and with only the top of the
+ * stack (it grows as the checks run).
+ */
+static void read_maps(char *out, size_t len)
+{
+	static char raw[64 * 1024];
+	char *line, *save = NULL;
+	size_t used = 0;
+
+	out[0] = 0;
+	if (cr_read_file("/proc/self/maps", raw, sizeof(raw)) < 0)
+		return;
+	for (line = strtok_r(raw, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char range[64], perms[8], off[32], dev[32], path[256] = "";
+		unsigned long inode;
+
+		if (sscanf(line, "%63s %7s %31s %31s %lu %255s", range, perms, off, dev, &inode, path) < 5)
+			continue;
+		if (!strcmp(path, "[stack]"))
+			memmove(range, strchr(range, '-'), strlen(strchr(range, '-')) + 1);
+		used += snprintf(out + used, len - used, "%s %s %s %s\n", range, perms, off, path);
+		if (used >= len)
+			break;
+	}
+}
+
+static void check_stack_and_all(int round, char *stack)
+{
+	uintptr_t bad = 0;
+	size_t n;
+	static char maps_now[64 * 1024];
+
+	n = cr_verify(anon, anon_len / 2, 0xA1, &bad);
+	cr_check(round, !n, "anon-private", "%zu bad words, first at %#lx", n, (unsigned long)bad);
+	/* The second half was touched every 16th page only. */
+	n = 0;
+	for (size_t off = anon_len / 2; off < anon_len; off += PG) {
+		uint64_t want = ((off / PG) % 16 == 0) ? cr_pat((uintptr_t)(anon + off), 0xA2) : 0;
+		if (*(uint64_t *)(anon + off) != want)
+			n++;
+		for (size_t k = 8; k < PG; k += 8)
+			if (*(uint64_t *)(anon + off + k) != 0)
+				n++;
+	}
+	cr_check(round, !n, "anon-sparse", "%zu bad words (touched pages, and zero elsewhere)", n);
+	n = cr_verify(big, big_len, 0xB1, &bad);
+	cr_check(round, !n, "malloc-64M", "%zu bad words, first at %#lx", n, (unsigned long)bad);
+	n = cr_verify(brkmem, brk_len, 0xB2, &bad);
+	cr_check(round, !n, "brk-heap", "%zu bad words, first at %#lx", n, (unsigned long)bad);
+	cr_check(round, sbrk(0) == brkmem + brk_len, "brk-end", "sbrk(0)=%p want %p", sbrk(0), brkmem + brk_len);
+	n = cr_verify(stack, STACK_BYTES, 0xC1, &bad);
+	cr_check(round, !n, "stack", "%zu bad words, first at %#lx", n, (unsigned long)bad);
+	n = cr_verify(shared, shared_len - PG, 0xD1, &bad);
+	cr_check(round, !n, "anon-shared", "%zu bad words, first at %#lx", n, (unsigned long)bad);
+
+	/* Still shared with the child: ping (parent) - pong (child). */
+	{
+		volatile uint64_t *ctl = (volatile uint64_t *)(shared + shared_len - PG);
+		uint64_t token = 0x5eed0000ULL + round;
+		int got = 0;
+
+		ctl[0] = token;
+		for (int i = 0; i < 100 && !got; i++) {
+			if (ctl[1] == token)
+				got = 1;
+			else
+				cr_msleep(50);
+		}
+		cr_check(round, got, "anon-shared-live", "child %d %s the parent's write (ctl[1]=%#llx)",
+			 child, got ? "answered" : "did not answer", (unsigned long long)ctl[1]);
+	}
+
+	/* Private file map: even pages COW'd with 0xE2, odd pages the file's. */
+	n = 0;
+	for (size_t off = 0; off < fpriv_len; off += PG) {
+		if ((off / PG) % 2 == 0)
+			n += cr_verify(fpriv + off, PG, 0xE2, NULL);
+		else
+			n += verify_by_offset(fpriv, off, PG, 0xE1);
+	}
+	cr_check(round, !n, "file-private-cow", "%zu bad words", n);
+	{
+		/* The file itself was never written. */
+		static char buf[1 * MB];
+		int fd = open(FPRIV_PATH, O_RDONLY);
+		ssize_t r = fd >= 0 ? pread(fd, buf, fpriv_len, 0) : -1;
+
+		if (fd >= 0)
+			close(fd);
+		n = r == (ssize_t)fpriv_len ? verify_by_offset(buf, 0, fpriv_len, 0xE1) : 1;
+		cr_check(round, !n, "file-private-file-untouched", "read %zd, %zu bad words", r, n);
+	}
+
+	/* Shared file map: contents, and still the file's pages. */
+	n = verify_by_offset(fshared, 0, fshared_len, 0xF1);
+	cr_check(round, !n, "file-shared", "%zu bad words", n);
+	{
+		uint64_t v = 0xfeed0000ULL + round, got = 0;
+		int fd = open(FSHARED_PATH, O_RDWR);
+
+		*(volatile uint64_t *)(fshared + fshared_len - 8) = v;
+		if (fd >= 0 && pread(fd, &got, 8, fshared_len - 8) != 8)
+			got = 0;
+		if (fd >= 0)
+			close(fd);
+		cr_check(round, got == v, "file-shared-live", "write through the map: file has %#llx want %#llx",
+			 (unsigned long long)got, (unsigned long long)v);
+		/* Put the pattern back for the next round. */
+		*(volatile uint64_t *)(fshared + fshared_len - 8) = cr_pat(fshared_len - 8, 0xF1);
+	}
+
+	n = cr_verify(ro, ro_len, 0xA7, &bad);
+	cr_check(round, !n, "readonly-contents", "%zu bad words", n);
+	cr_check(round, segv_on(ro, 1), "readonly-prot", "child writing to the PROT_READ region gets SIGSEGV");
+	cr_check(round, segv_on(guard + guard_len / 2, 0), "guard-prot", "child reading the PROT_NONE region gets SIGSEGV");
+
+	read_maps(maps_now, sizeof(maps_now));
+	if (!strcmp(maps_now, maps_before)) {
+		cr_ok(round, "maps", "/proc/self/maps unchanged (but for inodes and the stack's bottom)");
+	} else {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/var/log/cr-maps.%d", round);
+		cr_write_file(path, maps_now, strlen(maps_now));
+		cr_fail(round, "maps", "/proc/self/maps differs (before: /var/log/cr-maps.0, now: %s)", path);
+	}
+}
+
+static void child_loop(void)
+{
+	volatile uint64_t *ctl = (volatile uint64_t *)(shared + shared_len - PG);
+
+	for (;;) {
+		uint64_t t = ctl[0];
+
+		if (t && ctl[1] != t) {
+			/* Also check the child's view of the shared and private memory. */
+			uintptr_t bad = 0;
+			size_t n = cr_verify(shared, shared_len - PG, 0xD1, &bad);
+			size_t m = cr_verify(anon, anon_len / 2, 0xA1, &bad);
+
+			cr_check((int)(t & 0xffff), !n && !m, "child-view",
+				 "child %d: %zu bad shared, %zu bad private words", getpid(), n, m);
+			ctl[1] = t;
+		}
+		cr_msleep(20);
+	}
+}
+
+int main(void)
+{
+	char stack[STACK_BYTES] __attribute__((aligned(16)));
+	char cmd[64];
+	int round = 0, r;
+
+	cr_init_signals();
+	mkdir("/var/lib", 0755);
+	mkdir("/var/lib/cr", 0755);
+	write_file_pattern(FPRIV_PATH, fpriv_len, 0xE1);
+	write_file_pattern(FSHARED_PATH, fshared_len, 0xF1);
+
+	anon = map(anon_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	cr_fill(anon, anon_len / 2, 0xA1);
+	for (size_t off = anon_len / 2; off < anon_len; off += 16 * PG)
+		*(uint64_t *)(anon + off) = cr_pat((uintptr_t)(anon + off), 0xA2);
+
+	big = malloc(big_len);
+	if (!big) {
+		cr_fail(0, "setup", "malloc");
+		cr_hang();
+	}
+	cr_fill(big, big_len, 0xB1);
+
+	brkmem = sbrk(brk_len);
+	if (brkmem == (void *)-1) {
+		cr_fail(0, "setup", "sbrk: %s", strerror(errno));
+		cr_hang();
+	}
+	cr_fill(brkmem, brk_len, 0xB2);
+	cr_fill(stack, STACK_BYTES, 0xC1);
+
+	shared = map(shared_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1);
+	cr_fill(shared, shared_len - PG, 0xD1);
+
+	{
+		int fd = open(FPRIV_PATH, O_RDONLY);
+
+		fpriv = map(fpriv_len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd);
+		close(fd);
+		for (size_t off = 0; off < fpriv_len; off += 2 * PG)
+			cr_fill(fpriv + off, PG, 0xE2);
+		/* Odd pages: read only, so they are the file's page cache pages. */
+		volatile uint64_t sink = 0;
+		for (size_t off = PG; off < fpriv_len; off += 2 * PG)
+			sink += *(uint64_t *)(fpriv + off);
+		(void)sink;
+		fd = open(FSHARED_PATH, O_RDWR);
+		fshared = map(fshared_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd);
+		close(fd);
+	}
+	guard = map(guard_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	ro = map(ro_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	cr_fill(ro, ro_len, 0xA7);
+	mprotect(ro, ro_len, PROT_READ);
+
+	child = fork();
+	if (child == 0) {
+		munmap(big, big_len);	/* not twice in the image */
+		child_loop();
+	}
+	if (child < 0) {
+		cr_fail(0, "setup", "fork: %s", strerror(errno));
+		cr_hang();
+	}
+
+	read_maps(maps_before, sizeof(maps_before));
+	cr_write_file("/var/log/cr-maps.0", maps_before, strlen(maps_before));
+	cr_line(0, "READY cr-memory pid %d child %d", getpid(), child);
+
+	for (;;) {
+		r = cr_poll(round, cmd, sizeof(cmd));
+		if (r) {
+			round = r;
+			check_stack_and_all(round, stack);
+			cr_line(round, "DONE");
+		}
+		cr_msleep(100);
+	}
+}
