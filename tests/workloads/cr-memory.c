@@ -121,6 +121,43 @@ static void read_maps(char *out, size_t len)
 	}
 }
 
+/* Memory with madvise() flags, which only /proc/self/smaps shows. */
+static char *madv;
+
+/* The VmFlags line of the map starting at @addr into @line, "" if none. */
+static const char *vmflags_of(void *addr, char *line, size_t size)
+{
+	static char smaps[256 * 1024];
+	char start[32], *p;
+
+	line[0] = '\0';
+	if (cr_read_file("/proc/self/smaps", smaps, sizeof(smaps)) < 0)
+		return line;
+	snprintf(start, sizeof(start), "%lx-", (unsigned long)addr);
+	for (p = smaps; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (strncmp(p, start, strlen(start)))
+			continue;
+		p = strstr(p, "VmFlags:");
+		if (p)
+			snprintf(line, size, "%.*s", (int)strcspn(p, "\n"), p);
+		return line;
+	}
+	return line;
+}
+
+static void check_madvise(int round)
+{
+	char l1[256], l2[256], l3[256];
+	const char *f1 = vmflags_of(madv, l1, sizeof(l1));
+	const char *f2 = vmflags_of(madv + 2 * PG, l2, sizeof(l2));
+	const char *f3 = vmflags_of(madv + 3 * PG, l3, sizeof(l3));
+
+	cr_check(round, strstr(f1, " dc") && !strstr(f1, " dd") &&
+		 strstr(f2, " dd") && !strstr(f2, " dc") &&
+		 *f3 && !strstr(f3, " dc") && !strstr(f3, " dd"),
+		 "madvise", "DONTFORK [%s] DONTDUMP [%s] none [%s]", f1, f2, f3);
+}
+
 static void check_stack_and_all(int round, char *stack)
 {
 	uintptr_t bad = 0;
@@ -211,6 +248,7 @@ static void check_stack_and_all(int round, char *stack)
 	cr_check(round, segv_on(ro, 1), "readonly-prot", "child writing to the PROT_READ region gets SIGSEGV");
 	cr_check(round, segv_on(guard + guard_len / 2, 0), "guard-prot", "child reading the PROT_NONE region gets SIGSEGV");
 
+	check_madvise(round);
 	read_maps(maps_now, sizeof(maps_now));
 	if (!strcmp(maps_now, maps_before)) {
 		cr_ok(round, "maps", "/proc/self/maps unchanged (but for inodes and the stack's bottom)");
@@ -267,6 +305,14 @@ int main(void)
 		cr_hang();
 	}
 	cr_fill(big, big_len, 0xB1);
+
+	/* Split by advice into three maps: DONTFORK, DONTDUMP, none. */
+	madv = map(4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	if (madvise(madv, 2 * PG, MADV_DONTFORK) ||
+	    madvise(madv + 2 * PG, PG, MADV_DONTDUMP)) {
+		cr_fail(0, "setup", "madvise: %s", strerror(errno));
+		cr_hang();
+	}
 
 	brkmem = sbrk(brk_len);
 	if (brkmem == (void *)-1) {
