@@ -80,6 +80,13 @@ if [ "$do_unit" = 1 ]; then
 	cat "$logdir/checkpatch.log"
 	passed=$((passed + $(grep -c '^PASS: ' "$logdir/checkpatch.log")))
 	failed=$((failed + $(grep -c '^FAIL: ' "$logdir/checkpatch.log")))
+	if dash -n vzmigrate/vzmigrate && shellcheck -s sh vzmigrate/vzmigrate \
+		>"$logdir/shellcheck.log" 2>&1; then
+		pass "dash -n, shellcheck: vzmigrate"
+	else
+		cat "$logdir/shellcheck.log"
+		failure "dash -n, shellcheck: vzmigrate"
+	fi
 	if make -C vzctl lint >"$logdir/lint.log" 2>&1; then
 		pass "cppcheck: vzctl"
 	else

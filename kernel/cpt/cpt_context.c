@@ -86,14 +86,29 @@ EXPORT_SYMBOL_GPL(cpt_context_put);
  */
 void cpt_context_release(struct cpt_context *ctx)
 {
+	struct cpt_registry *reg = ctx->registry;
+	bool sticky;
+
+	/*
+	 * A sticky context lives on: just drop the file's reference.  Its
+	 * lock may be held by a CPT_KILL waiting for the very task whose
+	 * exit closes this file (a restored init), so do not take it.
+	 */
+	mutex_lock(&reg->lock);
+	sticky = ctx->sticky;
+	mutex_unlock(&reg->lock);
+	if (sticky) {
+		cpt_context_put(ctx);
+		return;
+	}
 	mutex_lock(&ctx->lock);
-	if (!ctx->sticky && ctx->freezer) {
+	if (ctx->freezer) {
 		pr_warn("CPT WRN: context of VE %u abandoned while suspended, resuming it\n",
 			ctx->veid);
 		cpt_thaw_ve(ctx);
 		ctx->state = CPT_CTX_IDLE;
 	}
-	if (!ctx->sticky && ctx->restore_abandon)
+	if (ctx->restore_abandon)
 		ctx->restore_abandon(ctx);
 	mutex_unlock(&ctx->lock);
 	cpt_context_put(ctx);
