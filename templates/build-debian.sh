@@ -50,6 +50,15 @@ rm -rf "$r"/var/lib/apt/lists/* "$r"/var/cache/apt/*.bin "$r"/usr/share/doc/* \
 # ctrl-alt-del), so halt/reboot inside take the normal sysvinit path.
 sed -i -e 's/^\([^#].*:respawn:.*getty.*\)$/#\1/' "$r/etc/inittab"
 grep -q '^[^#].*getty' "$r/etc/inittab" && die "getty lines left in inittab"
+
+# No filesystem unmounting at halt: a VE's root is a bind mount of the
+# node's /vz, and "mount -o remount,ro /" from umountroot would make the
+# node's whole /vz read-only (the superblock is shared).  As OpenVZ's
+# templates did, the VE's halt only stops its services.
+for s in umountroot umountfs umountnfs.sh hwclock.sh; do
+	rm -f "$r"/etc/rc[0-6S].d/[SK][0-9][0-9]"$s"
+done
+ls "$r"/etc/rc0.d | grep -q umount && die "umount scripts left in rc0.d"
 # Default runlevel 2 is fine; make sure halt powers off rather than asks.
 grep -q '^HALT=' "$r/etc/default/halt" 2>/dev/null &&
 	sed -i 's/^HALT=.*/HALT=poweroff/' "$r/etc/default/halt"
