@@ -37,6 +37,7 @@ images: kernel tools
 	lab/build-rootfs.sh
 
 demo: images
+	$(MAKE) -s -C tests/workloads
 	lab/demo.sh
 
 check: images

@@ -1,9 +1,12 @@
 #!/bin/bash
 # lab/demo.sh: boot the lab, run VE 101 from the busybox template on node2
-# with 10.77.0.101, fetch its web page from node1, tear everything down.
-# Assumes the kernel and images are built (make; or lab/build-rootfs.sh).
+# with 10.77.0.101 and fetch its web page from node1; run VE 102 (a
+# process and its child counting in memory) on node2 and migrate it online
+# to node3, showing that the counts went on; tear everything down.
+# Assumes the kernel, images and test workloads are built (make demo).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
 # shellcheck source=lab.sh
 . "$here/lab.sh"
 
@@ -27,7 +30,32 @@ for _ in $(seq 1 20); do
 	sleep 1
 done
 show node1 'timeout 5 busybox wget -qO- http://10.77.0.101/'
+
+step "VE 102 on node2: a process and its child counting in memory, logging each count"
+show node2 'vzctl create 102 --ostemplate busybox'
+lab_copy "$repo/build/workloads/cr-counter" node2:/vz/private/102/sbin/cr-counter
+show node2 "cd /vz/private/102 && mkdir -p var/log && rm -f sbin/init && printf '#!/bin/sh\nexec /sbin/cr-counter\n' >sbin/init && chmod 755 sbin/init"
+show node2 'vzctl set 102 --ipadd 10.77.0.102 --hostname ve102 --save'
+show node2 'vzctl start 102'
+sleep 3
+show node2 'vzctl exec2 102 ps; tail -n 2 /vz/private/102/var/log/cr-counter.log'
+show node1 'busybox ping -c 1 -W 2 10.77.0.102 | grep -E "bytes from|loss"'
+step "online migration of VE 102 from node2 to node3"
+show node2 'vzmigrate --online --ssh-mux -v -t node3 102'
+step "VE 102 on node3: same processes, counts went on"
+show node3 'vzlist; vzctl exec2 102 ps'
+show node2 'vzctl status 102'
+sleep 1
+# Each line is "P|C count wall_ms": no count may be missing or repeated.
+# shellcheck disable=SC2016
+gaps='{ if ($2 != last[$1] + 1) bad++; if (t[$1] && $3 - t[$1] > gap) gap = $3 - t[$1]
+	last[$1] = $2; t[$1] = $3 }
+END { printf "counts: parent %d, child %d; missing or repeated: %d; longest pause: %d ms\n", last["P"], last["C"], bad, gap }'
+show node3 "awk '$gaps' /vz/private/102/var/log/cr-counter.log"
+show node1 'busybox ping -c 1 -W 2 10.77.0.102 | grep -E "bytes from|loss"'
+
 step "cleaning up"
 show node2 'vzctl stop 101 && vzctl destroy 101'
+show node3 'vzctl stop 102 && vzctl destroy 102'
 lab_check_consoles && echo "node consoles clean"
 lab_down

@@ -15,6 +15,15 @@
 #                               running VE of VEID on NODE
 #   mig_listing NODE            a listing of /etc/vz and /vz (names, sizes of
 #                               everything but the VEs' private areas)
+#   mig_counter_ve SRC DST VEID IP
+#                               a running cr-counter VE with that address on
+#                               SRC, nothing of it on DST; its processes in
+#                               $MIG_PIDS0, MIG_ROUND=1
+#   mig_intact SRC DST VEID LABEL
+#                               after a failed migration: the VE still runs
+#                               on SRC with the same processes, counting on
+#                               with no gap, nothing of it left on DST, no
+#                               dump, lock or context on SRC
 
 MIG_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MIG_SCRIPT=$MIG_REPO/vzmigrate/vzmigrate
@@ -56,4 +65,32 @@ mig_nothing_on() {
 
 mig_listing() {
 	lab_run "$1" "find /etc/vz /vz -xdev \\( -path '/vz/private/*/*' -o -path '/vz/root/*/*' \\) -prune -o -printf '%p %s %m\\n' 2>/dev/null | grep -v '^/vz/lost+found' | sort; lsmod | awk 'NR > 1 { print \$1 }' | sort | tr '\\n' ' '" 2>&1
+}
+
+mig_counter_ve() {
+	local src=$1 dst=$2 v=$3 ip=$4
+	mig_clean "$v" "$src" "$dst"
+	mig_setup "$src" "$dst" || return 1
+	cr_setup "$src" "$dst" || return 1
+	cr_make_ve "$src" "$v" cr-counter || return 1
+	vz "$src" set "$v" --ipadd "$ip" --hostname "ve$v" --save
+	expect_eq "set --ipadd" "$RC" 0
+	cr_start "$src" "$v" || { mig_clean "$v" "$src" "$dst"; return 1; }
+	MIG_PIDS0=$(mig_pids "$src" "$v")
+	expect_match "two cr-counter processes on $src ($MIG_PIDS0)" '^1 0 \(cr-counter\) [0-9]+ 1 \(cr-counter\) $' "$MIG_PIDS0"
+	MIG_ROUND=1
+}
+
+mig_intact() {
+	local src=$1 dst=$2 v=$3 label=$4
+	expect_eq "$label: VE still running on $src" "$(ve_status "$src" "$v")" "exist mounted running"
+	expect_eq "$label: same processes on $src" "$(mig_pids "$src" "$v")" "$MIG_PIDS0"
+	MIG_ROUND=$((MIG_ROUND + 1))
+	cr_round "$src" "$v" "$MIG_ROUND" check 60 "$label"
+	cr_counter_check "$src" "$v" "$label"
+	mig_nothing_on "$dst" "$v" "$label"
+	on "$src" "ls /vz/dump /vz/lock | grep -c '$v\.'"
+	expect_eq "$label: no dump or lock left on $src" "$OUT" 0
+	on "$src" "cat /proc/cpt"
+	expect_no_match "$label: no checkpoint context left on $src" "^[0-9]+ $v " "$OUT"
 }

@@ -223,10 +223,15 @@ static void emit_fields(const struct emitter *e, const struct img_record *rec)
 		break;
 	case CPT_REC_SIGNAL:
 		emit_u(e, "leader_pid", rec->u.signal.leader_pid);
+		emit_u(e, "next_timer_id", rec->u.signal.next_timer_id);
 		break;
 	case CPT_REC_POSIX_TIMER:
 		emit_u(e, "id", rec->u.timer.id);
 		emit_u(e, "clock", rec->u.timer.clock);
+		emit_u(e, "notify", rec->u.timer.sigev_notify);
+		emit_u(e, "signo", rec->u.timer.sigev_signo);
+		emit_u(e, "value_ns", rec->u.timer.value_ns);
+		emit_u(e, "interval_ns", rec->u.timer.interval_ns);
 		break;
 	case CPT_REC_PAGES:
 		emit_u(e, "mm", rec->u.pages.mm);

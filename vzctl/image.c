@@ -15,9 +15,11 @@
  * bit is reported as what it is.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "image.h"
@@ -635,6 +637,8 @@ static int check_task(struct img_reader *r, struct img_record *rec)
 	r->task_open = true;
 	r->task_running = t->state == CPT_TASK_RUNNING;
 	r->task_regs = r->task_creds = r->task_xsave = 0;
+	r->task_signal = false;
+	r->last_timer_id = -1;
 	return 0;
 }
 
@@ -661,6 +665,42 @@ static int check_creds(struct img_reader *r, struct img_record *rec)
 	if (take_fixed(r, rec, c, sizeof(*c), (uint64_t)ng * 4))
 		return -1;
 	return once_per_task(r, rec, &r->task_creds);
+}
+
+/* The same rules as vzrst's rst_timer_checks(). */
+static int check_posix_timer(struct img_reader *r, struct img_record *rec)
+{
+	const struct cpt_posix_timer *t = &rec->u.timer;
+
+	if (take_fixed(r, rec, &rec->u.timer, sizeof(rec->u.timer), 0))
+		return -1;
+	if (!r->task_signal)
+		return BAD("POSIX_TIMER record at offset %llu: not after its process's SIGNAL record",
+			   AT);
+	if (t->id > INT32_MAX || (int64_t)t->id <= r->last_timer_id)
+		return BAD("POSIX_TIMER record at offset %llu: id %u not above the last one (%lld)",
+			   AT, t->id, (long long)r->last_timer_id);
+	r->last_timer_id = t->id;
+	if (t->clock != CLOCK_REALTIME && t->clock != CLOCK_MONOTONIC &&
+	    t->clock != CLOCK_BOOTTIME && t->clock != CLOCK_TAI)
+		return BAD("POSIX_TIMER record at offset %llu: clock %u", AT, t->clock);
+	switch (t->sigev_notify) {
+	case SIGEV_NONE:
+		break;
+	case SIGEV_SIGNAL:
+	case SIGEV_THREAD:
+	case SIGEV_SIGNAL | SIGEV_THREAD_ID:
+		if (t->sigev_signo < 1 || t->sigev_signo > 64)
+			return BAD("POSIX_TIMER record at offset %llu: signal %u",
+				   AT, t->sigev_signo);
+		break;
+	default:
+		return BAD("POSIX_TIMER record at offset %llu: notification %u",
+			   AT, t->sigev_notify);
+	}
+	if (t->value_ns > INT64_MAX || t->interval_ns > INT64_MAX)
+		return BAD("POSIX_TIMER record at offset %llu: times out of range", AT);
+	return 0;
 }
 
 static int check_xsave(struct img_reader *r, struct img_record *rec)
@@ -776,9 +816,10 @@ static int check_content(struct img_reader *r, struct img_record *rec,
 		if (!pid_known(r, rec->u.signal.leader_pid))
 			return BAD("SIGNAL record at offset %llu: leader pid %u is not an earlier task",
 				   AT, rec->u.signal.leader_pid);
+		r->task_signal = true;
 		return 0;
 	case CPT_REC_POSIX_TIMER:
-		return take_fixed(r, rec, &rec->u.timer, sizeof(rec->u.timer), 0);
+		return check_posix_timer(r, rec);
 	case CPT_REC_PAGES:
 		return check_pages(r, rec, nr_pages);
 	case CPT_REC_END:

@@ -92,6 +92,8 @@ struct img_reader {
 	struct img_task *tasks;		/* the TASKs so far */
 	bool task_open, task_running;
 	uint32_t task_regs, task_creds, task_xsave;
+	bool task_signal;		/* the last TASK has its SIGNAL */
+	int64_t last_timer_id;		/* its last POSIX_TIMER, or -1 */
 
 	unsigned char *buf;		/* payload of the current record */
 	size_t buf_cap;

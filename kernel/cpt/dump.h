@@ -5,6 +5,7 @@
 #ifndef _CPT_DUMP_H
 #define _CPT_DUMP_H
 
+#include <linux/path.h>
 #include "cpt_context.h"
 #include "image.h"
 
@@ -48,6 +49,8 @@ long cpt_cpu_caps(void);
 
 /* task_dump.c */
 int cpt_dump_task(struct cpt_dump *d, struct task_struct *tsk);
+/* timer_dump.c */
+int cpt_dump_posix_timers(struct cpt_dump *d, struct task_struct *tsk);
 /* mm_dump.c */
 int cpt_dump_mm(struct cpt_dump *d, struct mm_struct *mm);
 int cpt_dump_pages(struct cpt_dump *d);

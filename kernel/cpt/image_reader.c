@@ -18,6 +18,8 @@
 #include <linux/mman.h>
 #include <linux/file.h>
 #include <linux/log2.h>
+#include <linux/ktime.h>
+#include <linux/time.h>
 
 #include "restore.h"
 
@@ -295,6 +297,40 @@ static int rst_vma_checks(struct rst_image *img, loff_t at, struct rst_mm *mm,
 		return rst_bad(img, at, "file offset");
 	if (v->kind == CPT_VMA_ANON_SHARED && v->shared_id >= CPT_MAX_VMAS)
 		return rst_bad(img, at, "shared memory id");
+	return 0;
+}
+
+static int rst_timer_checks(struct rst_image *img, loff_t at,
+			    struct rst_task *rt, const struct cpt_posix_timer *pt)
+{
+	if (!rt->has_signal)
+		return rst_bad(img, at, "POSIX timer not after its process's signal record");
+	if (pt->id > INT_MAX ||
+	    (rt->nr_timers && pt->id <= rt->timers[rt->nr_timers - 1].id))
+		return rst_bad(img, at, "POSIX timer ids not increasing");
+	switch (pt->clock) {
+	case CLOCK_REALTIME:
+	case CLOCK_MONOTONIC:
+	case CLOCK_BOOTTIME:
+	case CLOCK_TAI:
+		break;
+	default:
+		return rst_bad(img, at, "POSIX timer clock");
+	}
+	switch (pt->sigev_notify) {
+	case SIGEV_NONE:
+		break;
+	case SIGEV_SIGNAL:
+	case SIGEV_THREAD:
+	case SIGEV_SIGNAL | SIGEV_THREAD_ID:
+		if (!valid_signal(pt->sigev_signo) || !pt->sigev_signo)
+			return rst_bad(img, at, "POSIX timer signal");
+		break;
+	default:
+		return rst_bad(img, at, "POSIX timer notification");
+	}
+	if (pt->value_ns > KTIME_MAX || pt->interval_ns > KTIME_MAX)
+		return rst_bad(img, at, "POSIX timer times");
 	return 0;
 }
 
@@ -614,6 +650,23 @@ static int rst_parse(struct rst_image *img, loff_t at,
 		err = rst_fixed(img, at, rh, pl, &rt->signal, sizeof(rt->signal), 0);
 		rt->has_signal = !err;
 		return err;
+	case CPT_REC_POSIX_TIMER: {
+		struct cpt_posix_timer pt;
+
+		rt = rst_last_task(img, at);
+		if (!rt)
+			return -EINVAL;
+		err = rst_fixed(img, at, rh, pl, &pt, sizeof(pt), 0);
+		if (!err)
+			err = rst_timer_checks(img, at, rt, &pt);
+		if (!err)
+			err = rst_grow((void **)&rt->timers, rt->nr_timers,
+				       sizeof(*rt->timers), CPT_MAX_POSIX_TIMERS);
+		if (err)
+			return err;
+		rt->timers[rt->nr_timers++] = pt;
+		return 0;
+	}
 	}
 	return rst_bad(img, at, "record type not expected here");
 }
@@ -786,6 +839,7 @@ void rst_image_put(struct rst_image *img)
 		kvfree(img->tasks[i].groups);
 		kfree(img->tasks[i].xsave);
 		kvfree(img->tasks[i].sigs);
+		kvfree(img->tasks[i].timers);
 		if (img->tasks[i].task)
 			put_task_struct(img->tasks[i].task);
 	}

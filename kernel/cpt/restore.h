@@ -59,6 +59,8 @@ struct rst_task {
 	u32			nr_sigs;
 	struct cpt_signal	signal;
 	bool			has_signal;
+	struct cpt_posix_timer	*timers;	/* increasing ids */
+	u32			nr_timers;
 
 	/* While restoring. */
 	struct rst_image	*img;
@@ -127,6 +129,8 @@ int rst_restore_tree(struct rst_image *img);
 int rst_resume_tasks(struct rst_image *img);
 long rst_init_park(struct rst_image *img);
 void rst_abort_tasks(struct rst_image *img);
+/* timer_restore.c */
+int rst_restore_posix_timers(struct rst_task *rt);
 /* mm_restore.c */
 int rst_restore_mm(struct rst_image *img, struct rst_mm *mm);
 int rst_write_pages(struct rst_image *img, struct cpt_pages *p, void *data);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Dumping a task: its shared objects on first use, then TASK, CREDS,
- * REGS, XSAVE, queued signals and, for thread group leaders, SIGNAL.
+ * REGS, XSAVE, queued signals and, for thread group leaders, SIGNAL and
+ * the POSIX timers.
  *
  * Registers come through the regset API that ptrace and core dumps use,
  * so they are in the user ABI layout (user_regs_struct, standard-format
@@ -10,7 +11,6 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/cred.h>
-#include <linux/regset.h>
 #include <linux/elf.h>
 #include <linux/kallsyms.h>
 #include <linux/sched/signal.h>
@@ -21,12 +21,14 @@
 #include <linux/fs_struct.h>
 #include <linux/posix-timers.h>
 #include <linux/hrtimer.h>
+#include <linux/time.h>
 #include <linux/timekeeping.h>
 #include <linux/restart_block.h>
 #include <linux/uaccess.h>
 #include <linux/seccomp.h>
 
 #include "dump.h"
+#include "regset.h"
 
 static u64 cpt_cap(kernel_cap_t c)
 {
@@ -75,21 +77,9 @@ static int cpt_dump_creds(struct cpt_dump *d, struct task_struct *tsk)
 	return err;
 }
 
-static const struct user_regset *cpt_regset(struct task_struct *tsk,
-					    unsigned int note)
-{
-	const struct user_regset_view *view = task_user_regset_view(tsk);
-	unsigned int i;
-
-	for (i = 0; i < view->n; i++)
-		if (view->regsets[i].core_note_type == note)
-			return &view->regsets[i];
-	return NULL;
-}
-
 static int cpt_dump_regs(struct cpt_dump *d, struct task_struct *tsk)
 {
-	const struct user_regset *rs = cpt_regset(tsk, NT_PRSTATUS);
+	const struct user_regset *rs = cpt_find_regset(tsk, NT_PRSTATUS);
 	struct cpt_regs regs = {};
 	int n;
 
@@ -103,13 +93,13 @@ static int cpt_dump_regs(struct cpt_dump *d, struct task_struct *tsk)
 
 static int cpt_dump_fpu(struct cpt_dump *d, struct task_struct *tsk)
 {
-	const struct user_regset *rs = cpt_regset(tsk, NT_X86_XSTATE);
+	const struct user_regset *rs = cpt_find_regset(tsk, NT_X86_XSTATE);
 	struct cpt_xsave hdr = { .format = CPT_FPU_XSAVE };
 	void *area = NULL;
 	int n, err;
 
 	if (!rs || (rs->active && rs->active(tsk, rs) <= 0)) {
-		rs = cpt_regset(tsk, NT_PRFPREG);
+		rs = cpt_find_regset(tsk, NT_PRFPREG);
 		hdr.format = CPT_FPU_FXSAVE;
 	}
 	if (!rs)
@@ -170,39 +160,29 @@ static int cpt_dump_sigqueue(struct cpt_dump *d, struct task_struct *tsk,
 	return err;
 }
 
-static u64 cpt_cputime_left(struct cpu_itimer *it)
-{
-	return it->expires;
-}
-
 static int cpt_dump_signal(struct cpt_dump *d, struct task_struct *tsk)
 {
 	struct signal_struct *sig = tsk->signal;
+	struct itimerspec64 virt, prof;
 	struct cpt_signal s = {};
 
-	if (!list_empty(&sig->posix_timers)) {
-		cpt_err(d->ctx, "task %d (%s) has POSIX timers: not supported yet",
-			task_pid_nr_ns(tsk, d->ve->pid_ns), tsk->comm);
-		return -EOPNOTSUPP;
-	}
 	s.leader_pid = task_tgid_nr_ns(tsk, d->ve->pid_ns);
 	spin_lock_irq(&tsk->sighand->siglock);
+	s.next_timer_id = sig->next_posix_timer_id;
 	if (hrtimer_active(&sig->real_timer)) {
 		ktime_t left = hrtimer_get_remaining(&sig->real_timer);
 
 		s.it_real_value_ns = left > 0 ? left : 1;
 	}
 	s.it_real_interval_ns = ktime_to_ns(sig->it_real_incr);
-	s.it_virt_value = cpt_cputime_left(&sig->it[CPUCLOCK_VIRT]);
-	s.it_virt_incr = sig->it[CPUCLOCK_VIRT].incr;
-	s.it_prof_value = cpt_cputime_left(&sig->it[CPUCLOCK_PROF]);
-	s.it_prof_incr = sig->it[CPUCLOCK_PROF].incr;
 	spin_unlock_irq(&tsk->sighand->siglock);
-	if (s.it_virt_value || s.it_prof_value) {
-		cpt_err(d->ctx, "task %d (%s) has ITIMER_VIRTUAL/PROF armed: not supported yet",
-			s.leader_pid, tsk->comm);
-		return -EOPNOTSUPP;
-	}
+	/* CPU time the process has yet to use: it does not run meanwhile. */
+	itimer_get_cpu(tsk, ITIMER_VIRTUAL, &virt);
+	itimer_get_cpu(tsk, ITIMER_PROF, &prof);
+	s.it_virt_value = timespec64_to_ns(&virt.it_value);
+	s.it_virt_incr = timespec64_to_ns(&virt.it_interval);
+	s.it_prof_value = timespec64_to_ns(&prof.it_value);
+	s.it_prof_incr = timespec64_to_ns(&prof.it_interval);
 	return cpt_write_record(&d->w, CPT_REC_SIGNAL, 0, &s, sizeof(s));
 }
 
@@ -273,10 +253,16 @@ static int cpt_restart_kind(struct cpt_dump *d, struct task_struct *tsk,
 		t->restart_block[1] = rb->futex.val;
 		t->restart_block[2] = rb->futex.flags;
 		t->restart_block[3] = rb->futex.bitset;
-		/* kernel/futex/futex.h: FLAGS_CLOCKRT 2, FLAGS_HAS_TIMEOUT 4 */
-		left = rb->futex.time - ((rb->futex.flags & 2) ?
-					 ktime_get_real_ns() : ktime_get_ns());
-		t->restart_block[4] = left > 0 ? left : 0;
+		/*
+		 * kernel/futex/futex.h: FLAGS_CLOCKRT 2, FLAGS_HAS_TIMEOUT 4.
+		 * A CLOCK_REALTIME deadline is absolute (FUTEX_WAIT_BITSET)
+		 * and means the same on any machine; a monotonic one does not.
+		 */
+		left = rb->futex.time - ktime_get_ns();
+		if (rb->futex.flags & 2)
+			t->restart_block[4] = rb->futex.time;
+		else
+			t->restart_block[4] = left > 0 ? left : 0;
 		t->restart_block[5] = !!(rb->futex.flags & 4);
 		return 0;
 	}
@@ -454,6 +440,8 @@ int cpt_dump_task(struct cpt_dump *d, struct task_struct *tsk)
 					true);
 		if (!err)
 			err = cpt_dump_signal(d, tsk);
+		if (!err)
+			err = cpt_dump_posix_timers(d, tsk);
 	}
 out:
 	kfree(t);

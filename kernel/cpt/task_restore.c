@@ -17,7 +17,6 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/cred.h>
-#include <linux/regset.h>
 #include <linux/elf.h>
 #include <linux/syscalls.h>
 #include <linux/sched/signal.h>
@@ -26,6 +25,9 @@
 #include <linux/sched/mm.h>
 #include <linux/fs_struct.h>
 #include <linux/hrtimer.h>
+#include <linux/time.h>
+#include <linux/futex.h>
+#include <linux/poll.h>
 #include <linux/personality.h>
 #include <linux/securebits.h>
 #include <linux/task_work.h>
@@ -33,6 +35,7 @@
 #include <asm/syscall.h>
 
 #include "restore.h"
+#include "regset.h"
 
 #define RST_BUILD_TIMEOUT	(120 * HZ)
 
@@ -174,12 +177,25 @@ static int rst_restore_sighand(struct rst_task *rt)
 	return 0;
 }
 
-/* Per-process state kept in signal_struct: rlimits and ITIMER_REAL. */
+static int rst_set_itimer(int which, u64 value_ns, u64 interval_ns)
+{
+	struct itimerspec64 v;
+
+	if (!value_ns)
+		return 0;
+	if (value_ns > KTIME_MAX || interval_ns > KTIME_MAX)
+		return -EINVAL;
+	v.it_value = ns_to_timespec64(value_ns);
+	v.it_interval = ns_to_timespec64(interval_ns);
+	return itimer_set_current(which, &v);
+}
+
+/* Per-process state kept in signal_struct: rlimits and interval timers. */
 static int rst_restore_signal(struct rst_task *rt)
 {
 	struct signal_struct *sig = current->signal;
 	struct cpt_signal *s = &rt->signal;
-	int i;
+	int i, err;
 
 	for (i = 0; i < RLIM_NLIMITS && i < ARRAY_SIZE(rt->t.rlim_cur); i++)
 		if (rt->t.rlim_cur[i] > rt->t.rlim_max[i])
@@ -190,15 +206,15 @@ static int rst_restore_signal(struct rst_task *rt)
 		sig->rlim[i].rlim_max = rt->t.rlim_max[i];
 	}
 	task_unlock(current->group_leader);
-	if (s->it_virt_value || s->it_prof_value)
-		return -EOPNOTSUPP;
-	spin_lock_irq(&current->sighand->siglock);
-	sig->it_real_incr = ns_to_ktime(s->it_real_interval_ns);
-	if (s->it_real_value_ns)
-		hrtimer_start(&sig->real_timer, ns_to_ktime(s->it_real_value_ns),
-			      HRTIMER_MODE_REL);
-	spin_unlock_irq(&current->sighand->siglock);
-	return 0;
+	err = rst_set_itimer(ITIMER_REAL, s->it_real_value_ns,
+			     s->it_real_interval_ns);
+	if (!err)
+		err = rst_set_itimer(ITIMER_VIRTUAL, s->it_virt_value,
+				     s->it_virt_incr);
+	if (!err)
+		err = rst_set_itimer(ITIMER_PROF, s->it_prof_value,
+				     s->it_prof_incr);
+	return err;
 }
 
 static void rst_restore_comm(struct rst_task *rt)
@@ -242,6 +258,12 @@ static int rst_restore_sigpending(struct rst_task *rt)
 		int sig, err;
 
 		memcpy(&info, rt->sigs[i].info, sizeof(info));
+		/*
+		 * A timer's signal comes back as a plain queued one; the
+		 * kernel's rearm cookie would refer to the old timer.
+		 */
+		if (info.si_code == SI_TIMER)
+			info.si_sys_private = 0;
 		sig = info.si_signo;
 		if (!valid_signal(sig) || !sig || sig == SIGKILL || sig == SIGSTOP)
 			return -EINVAL;
@@ -287,6 +309,56 @@ static int rst_restore_sid_pgid(struct rst_task *rt)
 static bool rst_is_child_process(struct rst_task *parent, struct rst_task *c)
 {
 	return c->t.ppid == parent->t.pid && c->t.pid == c->t.tgid;
+}
+
+static bool rst_task_exited(pid_t nr)
+{
+	struct task_struct *t;
+	bool exited;
+
+	rcu_read_lock();
+	t = pid_task(find_vpid(nr), PIDTYPE_PID);
+	exited = !t || READ_ONCE(t->exit_state);
+	rcu_read_unlock();
+	return exited;
+}
+
+/*
+ * A zombie child exits as soon as it is built, and once this process has
+ * its handlers back that queues a SIGCHLD the process never had.  Wait
+ * for those exits, then drop SIGCHLD: the image's pending signals, which
+ * come next, have it if the process had it.
+ */
+static int rst_settle_zombie_children(struct rst_task *rt)
+{
+	struct rst_image *img = rt->img;
+	kernel_siginfo_t info;
+	enum pid_type type;
+	sigset_t others;
+	bool any = false;
+	u32 i;
+
+	for (i = rt->idx + 1; i < img->nr_tasks; i++) {
+		struct rst_task *c = &img->tasks[i];
+
+		if (!rst_is_child_process(rt, c) || c->t.state != CPT_TASK_ZOMBIE)
+			continue;
+		any = true;
+		while (!rst_task_exited(c->t.pid)) {
+			if (atomic_read(&img->nr_failed) ||
+			    fatal_signal_pending(current))
+				return -EINTR;
+			schedule_timeout_killable(1);
+		}
+	}
+	if (!any)
+		return 0;
+	siginitsetinv(&others, sigmask(SIGCHLD));
+	spin_lock_irq(&current->sighand->siglock);
+	while (dequeue_signal(current, &others, &info, &type))
+		;
+	spin_unlock_irq(&current->sighand->siglock);
+	return 0;
 }
 
 /* Everything a task restores in its own context, before it parks. */
@@ -384,11 +456,67 @@ static int rst_build_task(struct rst_task *rt)
 				return err;
 			}
 		}
+		err = rst_restore_posix_timers(rt);
+		if (err) {
+			rst_failed(rt, err, "POSIX timers");
+			return err;
+		}
+		err = rst_settle_zombie_children(rt);
+		if (err) {
+			rst_failed(rt, err, "zombie children");
+			return err;
+		}
 	}
 	err = rst_restore_sigpending(rt);
 	if (err)
 		rst_failed(rt, err, "pending signals");
 	return err;
+}
+
+/* kernel/futex/futex.h: the flags a futex restart block may hold */
+#define RST_FUTEX_SHARED	0x01
+#define RST_FUTEX_CLOCKRT	0x02
+#define RST_FUTEX_HAS_TIMEOUT	0x04
+
+/*
+ * A futex wait or poll with a timeout, interrupted by the checkpoint:
+ * the restart block it left held its end time on the old machine's
+ * monotonic clock.  Build it again with the time that was left, on this
+ * machine's clock (a CLOCK_REALTIME futex deadline stays as it was).
+ * Any other restart keeps the block's do_no_restart_syscall and returns
+ * -EINTR (only a crafted image has one: the dump refuses them).
+ */
+static void rst_timed_wait_restart(struct rst_task *rt)
+{
+	struct restart_block *rb = &current->restart_block;
+	const u64 *a = rt->t.restart_block;
+	ktime_t left = ns_to_ktime(min_t(u64, a[4], KTIME_MAX));
+	struct timespec64 end;
+
+	switch (rt->t.restart_fn) {
+	case CPT_RESTART_FUTEX:
+		rb->futex.uaddr = (u32 __user *)(unsigned long)a[0];
+		rb->futex.val = a[1];
+		rb->futex.flags = a[2] & (RST_FUTEX_SHARED | RST_FUTEX_CLOCKRT |
+					  RST_FUTEX_HAS_TIMEOUT);
+		rb->futex.bitset = a[3];
+		if (rb->futex.flags & RST_FUTEX_CLOCKRT)
+			rb->futex.time = left;	/* the deadline */
+		else
+			rb->futex.time = ktime_add_safe(ktime_get(), left);
+		set_restart_fn(rb, futex_wait_restart);
+		break;
+	case CPT_RESTART_POLL:
+		rb->poll.ufds = (struct pollfd __user *)(unsigned long)a[0];
+		rb->poll.nfds = a[1];
+		rb->poll.has_timeout = !!a[2];
+		left = ns_to_ktime(min_t(u64, a[3], KTIME_MAX));
+		end = ktime_to_timespec64(ktime_add_safe(ktime_get(), left));
+		rb->poll.tv_sec = end.tv_sec;
+		rb->poll.tv_nsec = end.tv_nsec;
+		set_restart_fn(rb, do_restart_poll);
+		break;
+	}
 }
 
 /*
@@ -421,11 +549,7 @@ static void rst_fixup(struct callback_head *head)
 							     rt->t.restart_block[0]);
 				break;
 			}
-			/*
-			 * futex and poll restart with their own arguments,
-			 * which are still in the registers.
-			 */
-			regs->ax = -ERESTARTNOINTR;
+			rst_timed_wait_restart(rt);
 			fallthrough;
 		case -ERESTARTSYS:
 		case -ERESTARTNOINTR:
@@ -546,23 +670,11 @@ long rst_init_park(struct rst_image *img)
 	return (long)init->regs.ax;
 }
 
-static const struct user_regset *rst_regset(struct task_struct *tsk,
-					    unsigned int note)
-{
-	const struct user_regset_view *view = task_user_regset_view(tsk);
-	unsigned int i;
-
-	for (i = 0; i < view->n; i++)
-		if (view->regsets[i].core_note_type == note)
-			return &view->regsets[i];
-	return NULL;
-}
-
 static int rst_set_fpu(struct rst_task *rt)
 {
 	unsigned int note = rt->xsave_hdr.format == CPT_FPU_XSAVE ?
 			    NT_X86_XSTATE : NT_PRFPREG;
-	const struct user_regset *rs = rst_regset(rt->task, note);
+	const struct user_regset *rs = cpt_find_regset(rt->task, note);
 	unsigned int size;
 	void *buf;
 	int err;
@@ -607,7 +719,7 @@ int rst_resume_tasks(struct rst_image *img)
 		if (!wait_event_timeout(img->ready_wq,
 					rt->task && READ_ONCE(rt->parked), 10 * HZ))
 			return -ESRCH;
-		rs = rst_regset(rt->task, NT_PRSTATUS);
+		rs = cpt_find_regset(rt->task, NT_PRSTATUS);
 		if (!rs || rs->n * rs->size != sizeof(rt->regs))
 			return -EINVAL;
 		err = rs->set(rt->task, rs, 0, sizeof(rt->regs), &rt->regs, NULL);

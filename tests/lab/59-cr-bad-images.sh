@@ -59,7 +59,8 @@ for c in truncate=0 truncate=40 truncate=88 truncate=100 truncate=1424 truncate=
 	truncate=6000 truncate=13064 truncate=13095 flip=0 flip=5 flip=9 flip=17 flip=60 flip=88 \
 	flip=100 flip=560 flip=3500 flip=4100 flip=4400 flip=5000:0x80 flip=13070 \
 	badversion badarch badpagesize hugelen forwardref manyvmas manytasks unknowntype badindex \
-	padding pagesearly droprecord trailing noend; do
+	padding pagesearly droprecord trailing noend timernosignal timerorder timerclock timernotify \
+	timersignal; do
 	bad_case "mkimage $c" "$MK veid=$V $c >$D"
 done
 on $N "$MK veid=$V pages=300 hugelen >$D && ls -l $D"

@@ -19,34 +19,14 @@ IP=10.77.0.171
 V2=172		# a VE on node3 in the way
 V3=173		# a stock busybox VE (httpd: a socket)
 IP3=10.77.0.173
-mig_clean $V $A $B
 mig_clean $V2 $A $B
 mig_clean $V3 $A $B
 on $B "rm -f /etc/modprobe.d/vzmigrate-test.conf"
-mig_setup $A $B || { done_testing; exit 1; }
-cr_setup $A $B || { done_testing; exit 1; }
-cr_make_ve $A $V cr-counter || { done_testing; exit 1; }
-vz $A set $V --ipadd $IP --save
-cr_start $A $V || { mig_clean $V $A $B; done_testing; exit 1; }
-pids0=$(mig_pids $A $V)
-expect_match "two cr-counter processes on $A ($pids0)" '^1 0 \(cr-counter\) [0-9]+ 1 \(cr-counter\) $' "$pids0"
-ROUND=1
+mig_counter_ve $A $B $V $IP || { done_testing; exit 1; }
 
 # After a failed migration: the VE runs on node2 as before, counting on,
 # and node3 has nothing of it.
-intact() {
-	local label=$1
-	expect_eq "$label: VE still running on $A" "$(ve_status $A $V)" "exist mounted running"
-	expect_eq "$label: same processes on $A" "$(mig_pids $A $V)" "$pids0"
-	ROUND=$((ROUND + 1))
-	cr_round $A $V $ROUND check 60 "$label"
-	cr_counter_check $A $V "$label"
-	mig_nothing_on $B $V "$label"
-	on $A "ls /vz/dump /vz/lock | grep -c '$V\.'"
-	expect_eq "$label: no dump or lock left on $A" "$OUT" 0
-	on $A "cat /proc/cpt"
-	expect_no_match "$label: no checkpoint context left on $A" "^[0-9]+ $V " "$OUT"
-}
+intact() { mig_intact $A $B $V "$1"; }
 
 # 1. Destination unreachable (no such node on the lab segment).
 expect_rc "unreachable destination: exit 3" 3 lab_run $A vzmigrate --online --ssh="-o ConnectTimeout=5" 10.77.0.99 $V

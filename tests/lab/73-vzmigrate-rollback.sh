@@ -15,32 +15,12 @@ A=node2
 B=node3
 V=174
 IP=10.77.0.174
-mig_clean $V $A $B
 on $B "rm -f /etc/modprobe.d/vzmigrate-test.conf /root/rsync-wrap* /usr/local/sbin/vzctl"
-mig_setup $A $B || { done_testing; exit 1; }
-cr_setup $A $B || { done_testing; exit 1; }
-cr_make_ve $A $V cr-counter || { done_testing; exit 1; }
-vz $A set $V --ipadd $IP --save
-cr_start $A $V || { mig_clean $V $A $B; done_testing; exit 1; }
-pids0=$(mig_pids $A $V)
-expect_match "two cr-counter processes on $A ($pids0)" '^1 0 \(cr-counter\) [0-9]+ 1 \(cr-counter\) $' "$pids0"
-ROUND=1
+mig_counter_ve $A $B $V $IP || { done_testing; exit 1; }
 
 # After a failed migration: the VE runs on node2 as before, counting on,
 # and node3 has nothing of it.
-intact() {
-	local label=$1
-	expect_eq "$label: VE still running on $A" "$(ve_status $A $V)" "exist mounted running"
-	expect_eq "$label: same processes on $A" "$(mig_pids $A $V)" "$pids0"
-	ROUND=$((ROUND + 1))
-	cr_round $A $V $ROUND check 60 "$label"
-	cr_counter_check $A $V "$label"
-	mig_nothing_on $B $V "$label"
-	on $A "ls /vz/dump /vz/lock | grep -c '$V\.'"
-	expect_eq "$label: no dump or lock left on $A" "$OUT" 0
-	on $A "cat /proc/cpt"
-	expect_no_match "$label: no checkpoint context left on $A" "^[0-9]+ $V " "$OUT"
-}
+intact() { mig_intact $A $B $V "$1"; }
 
 # The rsync on node3 runs through a wrapper (--rsync-path), which acts
 # only when it receives the dump.
@@ -99,12 +79,12 @@ intact "--keep-dst"
 
 # Finally a migration that works, after all that.
 expect_rc "online migration after the faults: exit 0" 0 lab_run $A vzmigrate --online $B $V
-expect_eq "after the faults: same processes on $B" "$(mig_pids $B $V)" "$pids0"
+expect_eq "after the faults: same processes on $B" "$(mig_pids $B $V)" "$MIG_PIDS0"
 cr_round $B $V 99 check 60 "after the faults, on $B"
-ROUND=99
+MIG_ROUND=99
 cr_counter_check $B $V "after the faults, on $B"
 expect_rc "and back to $A: exit 0" 0 lab_run $B vzmigrate --online $A $V
-expect_eq "back on $A: same processes" "$(mig_pids $A $V)" "$pids0"
+expect_eq "back on $A: same processes" "$(mig_pids $A $V)" "$MIG_PIDS0"
 
 
 # Last (a failed kill of the undumped VE leaves its restore context

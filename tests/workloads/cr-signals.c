@@ -143,6 +143,12 @@ static void do_sleep(int round)
 	cr_line(round, "INFO sleeper pid %d", pid);
 }
 
+static const struct cr_command commands[] = {
+	{ "check", check_state },
+	{ "unblock", do_unblock },
+	{ "sleep", do_sleep },
+};
+
 int main(void)
 {
 	struct sigaction sa = { 0 };
@@ -150,8 +156,6 @@ int main(void)
 	stack_t ss = { .ss_sp = altstack, .ss_size = ALT_SIZE };
 	struct itimerval it = { { 0, 200000 }, { 0, 200000 } };
 	union sigval v;
-	char cmd[64];
-	int round = 0, r;
 
 	cr_init_signals();
 	if (sigaltstack(&ss, NULL))
@@ -185,20 +189,5 @@ int main(void)
 	setitimer(ITIMER_REAL, &it, NULL);
 
 	cr_line(0, "READY cr-signals pid %d", getpid());
-	for (;;) {
-		r = cr_poll(round, cmd, sizeof(cmd));
-		if (r) {
-			round = r;
-			if (!strcmp(cmd, "unblock"))
-				do_unblock(round);
-			else if (!strcmp(cmd, "sleep"))
-				do_sleep(round);
-			else
-				check_state(round);
-			cr_line(round, "DONE");
-		}
-		while (waitpid(-1, NULL, WNOHANG) > 0)
-			;
-		cr_msleep(100);
-	}
+	cr_serve(commands, sizeof(commands) / sizeof(commands[0]));
 }

@@ -15,7 +15,7 @@
  * "check" it compares with the same list now, checks that all 4 threads
  * still count and still have their tids (gettid() in each thread), and
  * that the zombie is still a zombie; on "reap" P waits for Z and reports
- * its exit status.  With the argument "nosessionchild" cr-S has no
+ * its exit status and that it had one SIGCHLD (none from the restores).  With the argument "nosessionchild" cr-S has no
  * child (cr-S1).  See crlib.h.
  */
 #include "crlib.h"
@@ -87,10 +87,20 @@ static void proc_G(void)
 
 static void zombie_fn(void) { _exit(42); }
 
+static volatile sig_atomic_t p_sigchlds;
+
+static void on_sigchld(int sig)
+{
+	(void)sig;
+	p_sigchlds++;
+}
+
 static void proc_P(void)
 {
+	struct sigaction sa = { .sa_handler = on_sigchld, .sa_flags = SA_RESTART };
 	int done = 0;
 
+	sigaction(SIGCHLD, &sa, NULL);
 	shm->zombie = spawn("cr-Z", zombie_fn);
 	for (;;) {
 		int r = shm->reap_round;
@@ -102,6 +112,9 @@ static void proc_P(void)
 			cr_check(r, w == shm->zombie && WIFEXITED(st) && WEXITSTATUS(st) == 42, "zombie-reaped",
 				 "waitpid(%d) = %d (%s), status %#x (want exit 42)", shm->zombie, w,
 				 w < 0 ? strerror(errno) : "ok", st);
+			/* A restore re-creating the zombie must not signal again. */
+			cr_check(r, p_sigchlds == 1, "one-sigchld", "cr-P got %d SIGCHLDs (want 1, for cr-Z)",
+				 (int)p_sigchlds);
 			done = 1;
 			shm->reap_round = -r;
 		}
@@ -223,15 +236,24 @@ int main(int argc, char **argv)
 	kids[2] = spawn("cr-G", proc_G);
 	kids[3] = spawn("cr-P", proc_P);
 	kids[4] = spawn("cr-T", proc_T);
-	/* Let everything exist: 15 cr-* tasks (init, A, A1, A2, S, S1, G, G1, P, Z, T + 4 threads = 15). */
+	/*
+	 * Let everything exist: 15 cr-* tasks (init, A, A1, A2, S, S1, G, G1,
+	 * P, Z, T + 4 threads = 15), and settle: a new task has its parent's
+	 * name, group and session until it sets its own, so the listing must
+	 * also be the same twice in a row.
+	 */
 	for (int i = 0; i < 100; i++) {
-		snapshot(before, sizeof(before));
+		static char prev[sizeof(before)];
 		int lines = 0;
+
+		snapshot(before, sizeof(before));
 		for (char *p = before; *p; p++)
 			lines += *p == '\n';
-		if (lines == 15 - no_session_child && strstr(before, "state Z comm cr-Z"))
+		if (lines == 15 - no_session_child && strstr(before, "state Z comm cr-Z") &&
+		    !strcmp(before, prev))
 			break;
-		cr_msleep(100);
+		memcpy(prev, before, sizeof(prev));
+		cr_msleep(300);
 	}
 	cr_write_file("/var/log/cr-tree.0", before, strlen(before));
 	cr_line(0, "READY cr-tree A %d S %d G %d P %d T %d zombie %d", kids[0], kids[1], kids[2], kids[3],

@@ -190,6 +190,37 @@ static __attribute__((unused)) int cr_write_file(const char *path, const char *b
 	return n == (ssize_t)len ? 0 : -1;
 }
 
+/* A command a workload answers; the first of a table is the default. */
+struct cr_command {
+	const char *name;
+	void (*run)(int round);
+};
+
+/*
+ * Answer triggers forever: run the named command (the first one for an
+ * unknown name), then write DONE; reap children in between.
+ */
+static __attribute__((unused)) void __attribute__((noreturn))
+cr_serve(const struct cr_command *cmds, size_t nr)
+{
+	char cmd[64];
+	int round = 0, r;
+	size_t i;
+
+	for (;;) {
+		r = cr_poll(round, cmd, sizeof(cmd));
+		if (r) {
+			round = r;
+			for (i = nr - 1; i > 0 && strcmp(cmd, cmds[i].name); i--)
+				;
+			cmds[i].run(round);
+			cr_line(round, "DONE");
+		}
+		cr_reap_others();
+		cr_msleep(100);
+	}
+}
+
 /* Stay alive forever (an init must not exit). */
 static __attribute__((unused)) void __attribute__((noreturn)) cr_hang(void)
 {

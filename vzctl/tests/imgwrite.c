@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Synthetic checkpoint images for tests; see imgwrite.h. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "imgwrite.h"
 
@@ -158,6 +160,38 @@ static void rec_str(struct imgw *w, uint32_t type, uint32_t index,
 	imgw_rec(w, type, index, fixed, len, s, (uint32_t)strlen(s));
 }
 
+/* init's SIGNAL and two timers (ids 0 and 3), broken as bad says. */
+static void write_timers(struct imgw *w, uint32_t bad)
+{
+	struct cpt_signal sig = { .leader_pid = 1, .next_timer_id = 4 };
+	struct cpt_posix_timer t[2] = {
+		{ .id = 0, .clock = CLOCK_MONOTONIC, .sigev_notify = SIGEV_SIGNAL,
+		  .sigev_signo = SIGALRM, .value_ns = 100000000,
+		  .interval_ns = 100000000 },
+		{ .id = 3, .clock = CLOCK_REALTIME, .sigev_notify = SIGEV_NONE,
+		  .value_ns = 3600000000000ULL },
+	};
+
+	switch (bad) {
+	case IMGW_TIMER_ORDER:
+		t[1].id = 0;
+		break;
+	case IMGW_TIMER_CLOCK:
+		t[1].clock = CLOCK_PROCESS_CPUTIME_ID;
+		break;
+	case IMGW_TIMER_NOTIFY:
+		t[1].sigev_notify = 99;
+		break;
+	case IMGW_TIMER_SIGNAL:
+		t[0].sigev_signo = 65;
+		break;
+	}
+	if (bad != IMGW_TIMER_NO_SIGNAL)
+		imgw_rec(w, CPT_REC_SIGNAL, 0, &sig, sizeof(sig), NULL, 0);
+	imgw_rec(w, CPT_REC_POSIX_TIMER, 0, &t[0], sizeof(t[0]), NULL, 0);
+	imgw_rec(w, CPT_REC_POSIX_TIMER, 0, &t[1], sizeof(t[1]), NULL, 0);
+}
+
 int imgw_write_image(FILE *f, const struct imgw_opts *o)
 {
 	unsigned int veid = o->veid ? o->veid : 101;
@@ -256,6 +290,8 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 	imgw_rec(&w, CPT_REC_REGS, 0, &regs, sizeof(regs), NULL, 0);
 	imgw_rec(&w, CPT_REC_XSAVE, 0, &xsave, sizeof(xsave), fpu,
 		 sizeof(fpu));
+	if (o->timers || o->bad_timer)
+		write_timers(&w, o->bad_timer);
 	if (o->threads) {
 		/* As vzcpt writes a thread: exit_signal -1, shared objects. */
 		task.pid = 2;

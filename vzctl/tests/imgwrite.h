@@ -23,6 +23,13 @@ struct imgw {
 };
 
 /* Semantic breakage, each with valid CRCs so the semantic check is hit. */
+/* A broken POSIX_TIMER record (with timers). */
+#define IMGW_TIMER_NO_SIGNAL	1	/* no SIGNAL record before it */
+#define IMGW_TIMER_ORDER	2	/* ids not increasing */
+#define IMGW_TIMER_CLOCK	3	/* CLOCK_PROCESS_CPUTIME_ID */
+#define IMGW_TIMER_NOTIFY	4	/* sigev_notify 99 */
+#define IMGW_TIMER_SIGNAL	5	/* signal 65 */
+
 struct imgw_opts {
 	unsigned int veid;		/* 0: 101 */
 	uint32_t nr_pages;		/* heap pages, 0: 2 */
@@ -34,6 +41,8 @@ struct imgw_opts {
 	bool grown_ve;			/* valid: VE record of a newer minor */
 	bool unannounced;		/* valid: VE nr_mms, nr_files 0 */
 	bool threads;			/* valid: init has a second thread */
+	bool timers;			/* valid: init has SIGNAL, 2 timers */
+	uint32_t bad_timer;		/* IMGW_TIMER_* */
 	bool forward_ref;		/* TASK refers to MM 1, never written */
 	bool huge_len;			/* a record of CPT_REC_MAX_LEN + 1 */
 	bool too_many_vmas;		/* MM with nr_vmas > CPT_MAX_VMAS */

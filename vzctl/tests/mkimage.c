@@ -10,7 +10,9 @@
  * finished image): truncate=N (keep N bytes), flip=N[:MASK] (xor byte N
  * with MASK, default 0x01).  Semantic ones (CRCs kept valid): badversion
  * badarch badpagesize hugelen forwardref manyvmas manytasks unknowntype
- * badindex padding pagesearly droprecord trailing noend.
+ * badindex padding pagesearly droprecord trailing noend timernosignal
+ * timerorder timerclock timernotify timersignal; "timers" adds a valid
+ * SIGNAL record and two POSIX timers to init.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -22,7 +24,8 @@ static int usage(void)
 {
 	fputs("Usage: mkimage [-o FILE] [veid=N] [pages=N] [truncate=N] [flip=N[:MASK]]\n"
 	      "   [badversion|badarch|badpagesize|hugelen|forwardref|manyvmas|manytasks|\n"
-	      "    unknowntype|badindex|padding|pagesearly|droprecord|trailing|noend]...\n",
+	      "    unknowntype|badindex|padding|pagesearly|droprecord|trailing|noend|\n"
+	      "    timers|timernosignal|timerorder|timerclock|timernotify|timersignal]...\n",
 	      stderr);
 	return 2;
 }
@@ -48,7 +51,7 @@ int main(int argc, char **argv)
 		F("unknowntype", unknown_type), F("badindex", bad_index),
 		F("padding", pad_garbage), F("pagesearly", pages_early),
 		F("droprecord", drop_record), F("trailing", trailing),
-		F("noend", no_end),
+		F("noend", no_end), F("timers", timers),
 #undef F
 	};
 	struct imgw_opts o = { 0 };
@@ -75,7 +78,17 @@ int main(int argc, char **argv)
 		}
 		if (known)
 			continue;
-		if (!strcmp(a, "badversion")) {
+		if (!strcmp(a, "timernosignal")) {
+			o.bad_timer = IMGW_TIMER_NO_SIGNAL;
+		} else if (!strcmp(a, "timerorder")) {
+			o.bad_timer = IMGW_TIMER_ORDER;
+		} else if (!strcmp(a, "timerclock")) {
+			o.bad_timer = IMGW_TIMER_CLOCK;
+		} else if (!strcmp(a, "timernotify")) {
+			o.bad_timer = IMGW_TIMER_NOTIFY;
+		} else if (!strcmp(a, "timersignal")) {
+			o.bad_timer = IMGW_TIMER_SIGNAL;
+		} else if (!strcmp(a, "badversion")) {
 			o.version = (CPT_IMAGE_VERSION_MAJOR + 1) << 16;
 		} else if (!strcmp(a, "badarch")) {
 			o.arch = ~0u;

@@ -118,6 +118,12 @@ static void test_valid(void)
 	CHECK_INT(validate_opts(&o, err, sizeof(err)), 0);
 	CHECK_STR(err, "");
 
+	/* A process with POSIX timers. */
+	memset(&o, 0, sizeof(o));
+	o.timers = true;
+	CHECK_INT(validate_opts(&o, err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+
 	/* Several PAGES records for one VMA. */
 	memset(&o, 0, sizeof(o));
 	o.nr_pages = 600;
@@ -212,6 +218,11 @@ static void test_broken(void)
 	BROKEN(no_end, true, "missing END record");
 	BROKEN(file_path, "", "path length 0 out of range");
 	BROKEN(file_path, "sbin/init", "path is not absolute");
+	BROKEN(bad_timer, IMGW_TIMER_NO_SIGNAL, "not after its process's SIGNAL record");
+	BROKEN(bad_timer, IMGW_TIMER_ORDER, "id 0 not above the last one (0)");
+	BROKEN(bad_timer, IMGW_TIMER_CLOCK, "POSIX_TIMER record at offset 4984: clock 2");
+	BROKEN(bad_timer, IMGW_TIMER_NOTIFY, "notification 99");
+	BROKEN(bad_timer, IMGW_TIMER_SIGNAL, "signal 65");
 #undef BROKEN
 
 	/* Bad magic: not an image at all. */
@@ -274,7 +285,7 @@ static void test_dumpinfo_output(void)
 	img = imgw_image(&o, &len);
 	out = dumpinfo_output(img, len, false, &ret);
 	CHECK_INT(ret, 0);
-	CHECK(strstr(out, "Image version 1.0:") != NULL);
+	CHECK(strstr(out, "Image version 1.1:") != NULL);
 	CHECK(strstr(out, " TASK ") && strstr(out, "pid=1 tgid=1 ppid=0 comm=init"));
 	CHECK(strstr(out, "start=0x600000 end=0x602000 kind=anon-private") != NULL);
 	CHECK(strstr(out, "nr_pages=2") != NULL);
@@ -285,7 +296,7 @@ static void test_dumpinfo_output(void)
 	out = dumpinfo_output(img, len, true, &ret);
 	CHECK_INT(ret, 0);
 	CHECK(json_ok(out));
-	CHECK(!strncmp(out, "{\"header\":{\"version\":\"1.0\"", 26));
+	CHECK(!strncmp(out, "{\"header\":{\"version\":\"1.1\"", 26));
 	CHECK(strstr(out, "\"valid\":true}\n") != NULL);
 	CHECK(strstr(out, "\"path\":\"/a \\\"b\\\"\\\\c\\u000a\\u0001\\u00ff\"") != NULL);
 	CHECK(strstr(out, "\"comm\":\"init\"") != NULL);

@@ -40,7 +40,7 @@
 #define CPT_IMAGE_MAGIC		"\x79\x1c\x01\x63VZCR"	/* 8 bytes */
 #define CPT_IMAGE_MAGIC_LEN	8
 #define CPT_IMAGE_VERSION_MAJOR	1
-#define CPT_IMAGE_VERSION_MINOR	0
+#define CPT_IMAGE_VERSION_MINOR	1
 #define CPT_IMAGE_VERSION	((CPT_IMAGE_VERSION_MAJOR << 16) | \
 				 CPT_IMAGE_VERSION_MINOR)
 
@@ -55,6 +55,7 @@
 #define CPT_MAX_FDS		(1U << 20)
 #define CPT_MAX_PATH		4096
 #define CPT_MAX_XSAVE		8192
+#define CPT_MAX_POSIX_TIMERS	65536		/* of one process */
 
 /* cpt_image_header.cpu_caps: CPU features the image's tasks may use. */
 #define CPT_CPU_FXSR		(1ULL << 0)
@@ -215,8 +216,9 @@ struct cpt_pages {
 #define CPT_RESTART_NANOSLEEP	1	/* [0] clockid [1] type [2] rmtp
 					 * [3] ns left at dump */
 #define CPT_RESTART_FUTEX	2	/* [0] uaddr [1] val [2] flags
-					 * [3] bitset [4] ns left (or 0)
-					 * [5] has timeout */
+					 * [3] bitset [4] ns left, or the
+					 * CLOCK_REALTIME deadline if flags
+					 * has 2 [5] has timeout */
 #define CPT_RESTART_POLL	3	/* [0] ufds [1] nfds [2] has timeout
 					 * [3] ns left */
 
@@ -299,21 +301,26 @@ struct cpt_siginfo {
 
 struct cpt_signal {
 	__u32	leader_pid;
-	__u32	pad;
+	__u32	next_timer_id;	/* 1.1: id timer_create() tries next */
 	__u64	it_real_value_ns;	/* ITIMER_REAL remaining */
 	__u64	it_real_interval_ns;
 	__u64	it_virt_value, it_virt_incr;	/* ns of CPU time */
 	__u64	it_prof_value, it_prof_incr;
 };
 
+/*
+ * A POSIX timer on CLOCK_REALTIME, _MONOTONIC, _BOOTTIME or _TAI, as
+ * timer_create() was given it and timer_gettime() reports it.  The
+ * process's timers follow its SIGNAL record in increasing id order.
+ */
 struct cpt_posix_timer {
-	__u32	id;
-	__u32	clock;
-	__u32	sigev_notify;
+	__u32	id;		/* timer_t, at most INT_MAX */
+	__u32	clock;		/* clockid_t */
+	__u32	sigev_notify;	/* SIGEV_SIGNAL, _NONE, _THREAD, _THREAD_ID */
 	__u32	sigev_signo;
 	__u64	sigev_value;
 	__u32	sigev_tid;	/* SIGEV_THREAD_ID target, VE pid */
-	__u32	overrun;
+	__u32	overrun;	/* timer_getoverrun() */
 	__u64	value_ns;	/* remaining until expiry, 0 = disarmed */
 	__u64	interval_ns;
 };
