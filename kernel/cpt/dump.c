@@ -19,6 +19,8 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/pid_namespace.h>
+#include <linux/ipc_namespace.h>
+#include <linux/nsproxy.h>
 #include <linux/timekeeping.h>
 #include <asm/cpufeature.h>
 #include <asm/fpu/xcr.h>
@@ -227,6 +229,31 @@ static void cpt_dump_free(struct cpt_dump *d)
 	cpt_writer_destroy(&d->w);
 }
 
+/* ipc/util.h: the index of each kind in ipc_namespace.ids[] */
+#define CPT_IPC_SEM_IDS	0
+#define CPT_IPC_MSG_IDS	1
+#define CPT_IPC_SHM_IDS	2
+
+/*
+ * SysV IPC objects and POSIX message queues live in the VE's IPC
+ * namespace, not in any task: without this check they would be lost
+ * without a word.  The image cannot hold them yet.
+ */
+static int cpt_check_ipc(struct cpt_dump *d)
+{
+	struct ipc_namespace *ipc = d->ve->ns->ipc_ns;
+	int sem = READ_ONCE(ipc->ids[CPT_IPC_SEM_IDS].in_use);
+	int msg = READ_ONCE(ipc->ids[CPT_IPC_MSG_IDS].in_use);
+	int shm = READ_ONCE(ipc->ids[CPT_IPC_SHM_IDS].in_use);
+	unsigned int mq = READ_ONCE(ipc->mq_queues_count);
+
+	if (!sem && !msg && !shm && !mq)
+		return 0;
+	cpt_err(d->ctx, "VE %u has IPC objects: %d SysV semaphore sets, %d message queues, %d shared memory segments, %u POSIX message queues: not supported yet",
+		d->ve->veid, sem, msg, shm, mq);
+	return -EOPNOTSUPP;
+}
+
 int cpt_dump_ve(struct cpt_context *ctx)
 {
 	struct cpt_dump *d;
@@ -255,6 +282,8 @@ int cpt_dump_ve(struct cpt_context *ctx)
 	}
 
 	err = cpt_collect_tasks(d);
+	if (!err)
+		err = cpt_check_ipc(d);
 	if (err)
 		goto out;
 

@@ -130,7 +130,7 @@ int rst_resume_tasks(struct rst_image *img);
 long rst_init_park(struct rst_image *img);
 void rst_abort_tasks(struct rst_image *img);
 /* timer_restore.c */
-int rst_restore_posix_timers(struct rst_task *rt);
+int rst_restore_timers(struct rst_task *rt);
 /* mm_restore.c */
 int rst_restore_mm(struct rst_image *img, struct rst_mm *mm);
 int rst_write_pages(struct rst_image *img, struct cpt_pages *p, void *data);

@@ -26,6 +26,9 @@
 #include <linux/restart_block.h>
 #include <linux/uaccess.h>
 #include <linux/seccomp.h>
+#include <linux/nsproxy.h>
+#include <linux/pid_namespace.h>
+#include <linux/user_namespace.h>
 
 #include "dump.h"
 #include "regset.h"
@@ -321,8 +324,46 @@ static int cpt_dump_sighand_obj(struct cpt_dump *d, void *sh)
 }
 
 /*
+ * A namespace of @tsk other than the VE's (a process that unshared one):
+ * the restore puts every task in the VE's own.
+ */
+static const char *cpt_own_namespace(struct cpt_dump *d,
+				     struct task_struct *tsk)
+{
+	const struct nsproxy *ve_ns = d->ve->ns;
+	const char *what = NULL;
+	struct nsproxy *ns;
+
+	if (task_active_pid_ns(tsk) != d->ve->pid_ns)
+		return "its own pid namespace";
+	if (task_cred_xxx(tsk, user_ns) != &init_user_ns)
+		return "its own user namespace";
+	task_lock(tsk);
+	ns = tsk->nsproxy;
+	if (!ns)
+		what = NULL;
+	else if (ns->mnt_ns != ve_ns->mnt_ns)
+		what = "its own mount namespace";
+	else if (ns->uts_ns != ve_ns->uts_ns)
+		what = "its own UTS namespace";
+	else if (ns->ipc_ns != ve_ns->ipc_ns)
+		what = "its own IPC namespace";
+	else if (ns->net_ns != ve_ns->net_ns)
+		what = "its own network namespace";
+	else if (ns->pid_ns_for_children != d->ve->pid_ns)
+		what = "a pid namespace for its children";
+	else if (ns->cgroup_ns != ve_ns->cgroup_ns)
+		what = "its own cgroup namespace";
+	else if (ns->time_ns != ve_ns->time_ns)
+		what = "its own time namespace";
+	task_unlock(tsk);
+	return what;
+}
+
+/*
  * What the restore cannot rebuild yet: memory or fd tables shared between
- * processes (not threads), seccomp filters.  Refused with a name.
+ * processes (not threads), seccomp filters, namespaces of its own.
+ * Refused with a name.
  */
 static int cpt_check_sharing(struct cpt_dump *d, struct task_struct *tsk)
 {
@@ -334,6 +375,8 @@ static int cpt_check_sharing(struct cpt_dump *d, struct task_struct *tsk)
 		return 0;
 	if (tsk->seccomp.mode != SECCOMP_MODE_DISABLED)
 		what = "seccomp filters";
+	if (!what)
+		what = cpt_own_namespace(d, tsk);
 	for (i = 0; !what && i < d->nr_tasks; i++) {
 		struct task_struct *o = d->tasks[i];
 

@@ -25,7 +25,6 @@
 #include <linux/sched/mm.h>
 #include <linux/fs_struct.h>
 #include <linux/hrtimer.h>
-#include <linux/time.h>
 #include <linux/futex.h>
 #include <linux/poll.h>
 #include <linux/personality.h>
@@ -177,25 +176,11 @@ static int rst_restore_sighand(struct rst_task *rt)
 	return 0;
 }
 
-static int rst_set_itimer(int which, u64 value_ns, u64 interval_ns)
-{
-	struct itimerspec64 v;
-
-	if (!value_ns)
-		return 0;
-	if (value_ns > KTIME_MAX || interval_ns > KTIME_MAX)
-		return -EINVAL;
-	v.it_value = ns_to_timespec64(value_ns);
-	v.it_interval = ns_to_timespec64(interval_ns);
-	return itimer_set_current(which, &v);
-}
-
-/* Per-process state kept in signal_struct: rlimits and interval timers. */
-static int rst_restore_signal(struct rst_task *rt)
+/* Resource limits, kept in signal_struct. */
+static int rst_restore_rlimits(struct rst_task *rt)
 {
 	struct signal_struct *sig = current->signal;
-	struct cpt_signal *s = &rt->signal;
-	int i, err;
+	int i;
 
 	for (i = 0; i < RLIM_NLIMITS && i < ARRAY_SIZE(rt->t.rlim_cur); i++)
 		if (rt->t.rlim_cur[i] > rt->t.rlim_max[i])
@@ -206,15 +191,7 @@ static int rst_restore_signal(struct rst_task *rt)
 		sig->rlim[i].rlim_max = rt->t.rlim_max[i];
 	}
 	task_unlock(current->group_leader);
-	err = rst_set_itimer(ITIMER_REAL, s->it_real_value_ns,
-			     s->it_real_interval_ns);
-	if (!err)
-		err = rst_set_itimer(ITIMER_VIRTUAL, s->it_virt_value,
-				     s->it_virt_incr);
-	if (!err)
-		err = rst_set_itimer(ITIMER_PROF, s->it_prof_value,
-				     s->it_prof_incr);
-	return err;
+	return 0;
 }
 
 static void rst_restore_comm(struct rst_task *rt)
@@ -227,7 +204,6 @@ static void rst_restore_comm(struct rst_task *rt)
 static int rst_restore_misc(struct rst_task *rt)
 {
 	struct cpt_task *t = &rt->t;
-	sigset_t blocked;
 
 	if (t->sas_ss_flags & ~(SS_DISABLE | SS_FLAG_BITS) ||
 	    t->sas_ss_size > (1ULL << 31))
@@ -243,14 +219,16 @@ static int rst_restore_misc(struct rst_task *rt)
 	current->sas_ss_sp = t->sas_ss_sp;
 	current->sas_ss_size = t->sas_ss_size;
 	current->sas_ss_flags = t->sas_ss_flags;
-	blocked.sig[0] = t->blocked & ~(sigmask(SIGKILL) | sigmask(SIGSTOP));
-	set_current_blocked(&blocked);
 	return 0;
 }
 
-/* Queued signals go last: nothing in the restore may be interrupted. */
+/*
+ * Queued signals go last, and the task's mask after them: until then all
+ * are blocked, see rst_build_task().
+ */
 static int rst_restore_sigpending(struct rst_task *rt)
 {
+	sigset_t blocked;
 	u32 i;
 
 	for (i = 0; i < rt->nr_sigs; i++) {
@@ -272,6 +250,8 @@ static int rst_restore_sigpending(struct rst_task *rt)
 		if (err)
 			return err;
 	}
+	blocked.sig[0] = rt->t.blocked;
+	set_current_blocked(&blocked);
 	return 0;
 }
 
@@ -367,9 +347,19 @@ static int rst_build_task(struct rst_task *rt)
 	struct rst_image *img = rt->img;
 	bool leader = rt->t.pid == rt->t.tgid;
 	bool zombie = rt->t.state == CPT_TASK_ZOMBIE;
+	sigset_t all;
 	u32 i;
 	int err;
 
+	/*
+	 * Nothing may interrupt the rebuild: a pending signal would make
+	 * creating a task fail, and one whose default action kills would
+	 * end the process before its handlers are back.  Blocked, signals
+	 * (from timers, children) just queue; the task's own mask is set
+	 * last.  SIGKILL, which aborts a restore, cannot be blocked.
+	 */
+	sigfillset(&all);
+	set_current_blocked(&all);
 	get_task_struct(current);
 	rt->task = current;
 	if (task_pid_vnr(current) != rt->t.pid) {
@@ -400,9 +390,9 @@ static int rst_build_task(struct rst_task *rt)
 	if (zombie)
 		return 0;
 	if (leader) {
-		err = rst_restore_signal(rt);
+		err = rst_restore_rlimits(rt);
 		if (err) {
-			rst_failed(rt, err, "rlimits or interval timers");
+			rst_failed(rt, err, "resource limits");
 			return err;
 		}
 		err = rst_restore_mm(img, &img->mms[rt->t.mm]);
@@ -456,9 +446,14 @@ static int rst_build_task(struct rst_task *rt)
 				return err;
 			}
 		}
-		err = rst_restore_posix_timers(rt);
+		/*
+		 * Timers last: a signal they queue would make creating a
+		 * thread fail, and one of a default action would kill the
+		 * process before its handlers are back.
+		 */
+		err = rst_restore_timers(rt);
 		if (err) {
-			rst_failed(rt, err, "POSIX timers");
+			rst_failed(rt, err, "timers");
 			return err;
 		}
 		err = rst_settle_zombie_children(rt);

@@ -19,6 +19,17 @@ static bool cpt_timer_clock_supported(clockid_t clock)
 	       clock == CLOCK_BOOTTIME || clock == CLOCK_TAI;
 }
 
+static const char *cpt_timer_clock_kind(clockid_t clock)
+{
+	/* Negative ids are CPU-time clocks of a given process or thread. */
+	if (clock < 0 || clock == CLOCK_PROCESS_CPUTIME_ID ||
+	    clock == CLOCK_THREAD_CPUTIME_ID)
+		return "CPU-time";
+	if (clock == CLOCK_REALTIME_ALARM || clock == CLOCK_BOOTTIME_ALARM)
+		return "alarm";
+	return "unsupported";
+}
+
 static int cpt_cmp_timer_id(const void *a, const void *b)
 {
 	timer_t x = *(const timer_t *)a, y = *(const timer_t *)b;
@@ -82,8 +93,9 @@ int cpt_dump_posix_timers(struct cpt_dump *d, struct task_struct *tsk)
 			break;
 		}
 		if (!cpt_timer_clock_supported(st.clock)) {
-			cpt_err(d->ctx, "process %d (%s) has a POSIX timer on clock %d: not supported yet",
-				pid, tsk->comm, st.clock);
+			cpt_err(d->ctx, "process %d (%s) has a POSIX timer on a %s clock (%d): not supported yet",
+				pid, tsk->comm, cpt_timer_clock_kind(st.clock),
+				st.clock);
 			err = -EOPNOTSUPP;
 			break;
 		}

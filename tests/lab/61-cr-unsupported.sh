@@ -2,8 +2,10 @@
 # What the image cannot express yet must be refused by "vzctl chkpnt"
 # with exit 16 and an error naming the object, leaving the VE running and
 # responsive and no dump file behind: a pipe (busybox sh pipeline in a
-# cr-counter VE), a deleted open file, and the sockets of the plain
-# busybox template (httpd, nc).  Once the pipeline is gone, the same VE
+# cr-counter VE), a deleted open file, SysV IPC objects and POSIX message
+# queues, a process with its own UTS or mount namespace, a timer on a
+# CPU-time clock, and the sockets of the plain busybox template (httpd,
+# nc).  Once the pipeline is gone, the same VE
 # checkpoints and restores fine.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cr-lib.sh"
@@ -64,6 +66,33 @@ else
 	vz $N exec $V 'kill -9 $(pidof sleep); true'
 	wait_on $N "! vzctl exec2 $V 'ps' | grep -q 'sleep 1000'" 10 || fail "deleted file: its holder dies of SIGKILL" "still there"
 fi
+
+# Objects outside what the image holds yet, each held by cr-objects (see
+# tests/workloads/cr-objects.c): SysV IPC and POSIX message queues (they
+# live in the VE's IPC namespace, not in a task), namespaces of a process
+# of its own, a POSIX timer on a CPU-time clock.
+on $N "cp $CR_NODE_DIR/cr-objects /vz/private/$V/sbin/"
+for kind in sem msg shm mq uts mnt cputimer; do
+	case $kind in
+	sem) re='IPC objects: 1 SysV semaphore sets' ;;
+	msg) re='IPC objects: .* 1 message queues' ;;
+	shm) re='IPC objects: .* 1 shared memory segments' ;;
+	mq) re='IPC objects: .* 1 POSIX message queues' ;;
+	uts) re='cr-objects\) has its own UTS namespace' ;;
+	mnt) re='cr-objects\) has its own mount namespace' ;;
+	cputimer) re='cr-objects\) has a POSIX timer on a CPU-time clock' ;;
+	esac
+	ready=/vz/private/$V/var/run/cr-objects.ready
+	on $N "rm -f $ready"
+	vz $N exec $V "setsid /sbin/cr-objects $kind </dev/null >/dev/null 2>&1 &"
+	if ! wait_on $N "test -e $ready" 10; then
+		fail "$kind: cr-objects holds it" "no $ready in 10 s"
+		continue
+	fi
+	refused "$kind" "$re" $V
+	vz $N exec $V 'kill $(pidof cr-objects); true'
+	wait_on $N "! test -e $ready" 10 || fail "$kind: cr-objects removes it and ends" "still running"
+done
 
 # Without them, the same VE checkpoints and restores.
 cr_chkpnt $N $V "clean again"

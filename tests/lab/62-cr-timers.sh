@@ -12,7 +12,7 @@
 
 N=node2
 M=node3
-V=162
+V=163
 cr_setup $N $M || { done_testing; exit 1; }
 ve_cleanup $M $V
 cr_make_ve $N $V cr-timers && cr_start $N $V || { ve_cleanup $N $V; done_testing; exit 1; }
