@@ -369,17 +369,28 @@ void cpt_thaw_ve(struct cpt_context *ctx)
 EXPORT_SYMBOL_GPL(cpt_thaw_ve);
 
 /*
- * CPT_KILL: kill the VE (its init's pid namespace) and wait until it is
- * gone from the registry, so the caller can unmount its root at once.
+ * CPT_KILL: kill the VE and wait until it is gone from the registry, so
+ * the caller can unmount its root at once.
+ *
+ * Every process gets SIGKILL before the parked tasks are let go: killing
+ * only the init would leave the others a moment (until the init's exit
+ * empties the pid namespace) to run on in user mode after the dump, and
+ * what they did then (a line written to a file) would be done again after
+ * the restore.
  */
 int cpt_kill_ve(struct cpt_context *ctx)
 {
 	struct ve_struct *ve = ctx->ve;
 	unsigned long deadline = jiffies + 30 * HZ;
+	struct task_struct *p;
 
 	if (!ve)
 		return -ESRCH;
-	kill_pid(ve->init_pid, SIGKILL, 1);
+	rcu_read_lock();
+	for_each_process(p)
+		if (ve_owns_task(ve, p))
+			send_sig_info(SIGKILL, SEND_SIG_PRIV, p);
+	rcu_read_unlock();
 	cpt_thaw_ve(ctx);	/* parked tasks see SIGKILL and exit */
 	while (READ_ONCE(ve->registered)) {
 		if (time_after(jiffies, deadline)) {

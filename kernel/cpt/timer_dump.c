@@ -37,7 +37,11 @@ static int cpt_cmp_timer_id(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The ids of the process's timers, sorted; *nr is 0 if it has none. */
+/*
+ * The ids of the process's timers, sorted; *nr is 0 if it has none.
+ * The process is frozen, so its list cannot change between the two
+ * walks; if it did anyway, -EAGAIN rather than a timer left out.
+ */
 static timer_t *cpt_timer_ids(struct task_struct *tsk, u32 *nr)
 {
 	struct k_itimer *timr;
@@ -54,14 +58,17 @@ static timer_t *cpt_timer_ids(struct task_struct *tsk, u32 *nr)
 	ids = kvmalloc_array(count, sizeof(*ids), GFP_KERNEL);
 	if (!ids)
 		return ERR_PTR(-ENOMEM);
-	/* Frozen: no task of the process can create or delete a timer. */
 	spin_lock_irq(&tsk->sighand->siglock);
 	list_for_each_entry(timr, &tsk->signal->posix_timers, list) {
-		if (n == count)
-			break;
-		ids[n++] = timr->it_id;
+		if (n < count)
+			ids[n] = timr->it_id;
+		n++;
 	}
 	spin_unlock_irq(&tsk->sighand->siglock);
+	if (n != count) {
+		kvfree(ids);
+		return ERR_PTR(-EAGAIN);
+	}
 	*nr = n;
 	sort(ids, n, sizeof(*ids), cpt_cmp_timer_id, NULL);
 	return ids;
@@ -77,8 +84,12 @@ int cpt_dump_posix_timers(struct cpt_dump *d, struct task_struct *tsk)
 	int err = 0;
 
 	ids = cpt_timer_ids(tsk, &nr);
-	if (IS_ERR(ids))
+	if (IS_ERR(ids)) {
+		if (PTR_ERR(ids) == -EAGAIN)
+			cpt_err(d->ctx, "process %d (%s): its POSIX timers changed while frozen",
+				pid, tsk->comm);
 		return PTR_ERR(ids);
+	}
 	if (nr > CPT_MAX_POSIX_TIMERS) {
 		cpt_err(d->ctx, "process %d (%s) has %u POSIX timers, more than %u",
 			pid, tsk->comm, nr, CPT_MAX_POSIX_TIMERS);
