@@ -478,10 +478,10 @@ static int rst_build_task(struct rst_task *rt)
  * the restart block it left held its end time on the old machine's
  * monotonic clock.  Build it again with the time that was left, on this
  * machine's clock (a CLOCK_REALTIME futex deadline stays as it was).
- * Any other restart keeps the block's do_no_restart_syscall and returns
- * -EINTR (only a crafted image has one: the dump refuses them).
+ * False for any other kind (only a crafted image has one: the dump
+ * refuses them); the call then fails with EINTR.
  */
-static void rst_timed_wait_restart(struct rst_task *rt)
+static bool rst_timed_wait_restart(struct rst_task *rt)
 {
 	struct restart_block *rb = &current->restart_block;
 	const u64 *a = rt->t.restart_block;
@@ -511,7 +511,10 @@ static void rst_timed_wait_restart(struct rst_task *rt)
 		rb->poll.tv_nsec = end.tv_nsec;
 		set_restart_fn(rb, do_restart_poll);
 		break;
+	default:
+		return false;
 	}
+	return true;
 }
 
 /*
@@ -544,7 +547,10 @@ static void rst_fixup(struct callback_head *head)
 							     rt->t.restart_block[0]);
 				break;
 			}
-			rst_timed_wait_restart(rt);
+			if (!rst_timed_wait_restart(rt)) {
+				regs->ax = -EINTR;
+				break;
+			}
 			fallthrough;
 		case -ERESTARTSYS:
 		case -ERESTARTNOINTR:
