@@ -136,17 +136,26 @@ print("%d records, header version %s" % (len(d["records"]), d["header"].get("ver
 }
 
 # cr_chkpnt NODE VEID LABEL [ARGS...]
-cr_chkpnt() {
-	local node=$1 v=$2 label=$3 t0 f=/vz/dump/Dump.$2
-	shift 3
+# _cr_timed NODE VEID LABEL SUBCOMMAND [ARGS...]: vzctl SUBCOMMAND VEID,
+# timed into $CR_SECS; one PASS/FAIL for its exit code (with the kernel's
+# CPT lines on failure).  Returns non-zero if it failed.
+_cr_timed() {
+	local node=$1 v=$2 label=$3 cmd=$4 t0
+	shift 4
 	t0=$(date +%s.%N)
-	vz "$node" chkpnt "$v" "$@"
+	vz "$node" "$cmd" "$v" "$@"
 	CR_SECS=$(printf %.1f "$(echo "$(date +%s.%N) - $t0" | bc)")
 	if [ "$RC" != 0 ]; then
-		fail "$label: chkpnt $v exits 0" "rc $RC: $OUT; dmesg: $(lab_run "$node" 'dmesg | grep -E "CPT|vzcpt|vzrst" | tail -5' 2>&1 | tr '\n' '|')"
+		fail "$label: $cmd $v exits 0" "rc $RC: $OUT; dmesg: $(lab_run "$node" 'dmesg | grep -E "CPT|vzcpt|vzrst" | tail -5' 2>&1 | tr '\n' '|')"
 		return 1
 	fi
-	ok "$label: chkpnt $v exits 0 ($CR_SECS s)"
+	ok "$label: $cmd $v exits 0 ($CR_SECS s)"
+}
+
+cr_chkpnt() {
+	local node=$1 v=$2 label=$3 f=/vz/dump/Dump.$2
+	shift 3
+	_cr_timed "$node" "$v" "$label" chkpnt "$@" || return 1
 	on "$node" "stat -c %s $f; test ! -e $f.tmp"
 	if [ "$RC" = 0 ]; then
 		CR_DUMP_SIZE=$(echo "$OUT" | head -1)
@@ -164,16 +173,9 @@ cr_chkpnt() {
 
 # cr_restore NODE VEID LABEL [ARGS...]
 cr_restore() {
-	local node=$1 v=$2 label=$3 t0
+	local node=$1 v=$2 label=$3
 	shift 3
-	t0=$(date +%s.%N)
-	vz "$node" restore "$v" "$@"
-	CR_SECS=$(printf %.1f "$(echo "$(date +%s.%N) - $t0" | bc)")
-	if [ "$RC" != 0 ]; then
-		fail "$label: restore $v exits 0" "rc $RC: $OUT; dmesg: $(lab_run "$node" 'dmesg | grep -E "CPT|vzcpt|vzrst" | tail -5' 2>&1 | tr '\n' '|')"
-		return 1
-	fi
-	ok "$label: restore $v exits 0 ($CR_SECS s)"
+	_cr_timed "$node" "$v" "$label" restore "$@" || return 1
 	expect_eq "$label: VE $v running after restore" "$(ve_status "$node" "$v")" "exist mounted running"
 	on "$node" "test -e /vz/dump/Dump.$v"
 	expect_eq "$label: dump file removed after restore" "$RC" 1
