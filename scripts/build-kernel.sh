@@ -124,9 +124,17 @@ while read -r f; do
 done <"$kdir/patched-now"
 mv "$kdir/patched-now" "$src/.vz-patched-files"
 
-# 3. Our own sources.
+# 3. Our own sources; files of ours that were removed or moved go too.
 for f in $(our_files); do
 	sync_file "$repo/$f" "$src/$(tree_path "$f")"
+done
+our_files >"$kdir/ours-now"
+for d in kernel/ve kernel/cpt; do
+	[ -d "$src/$d" ] || continue
+	(cd "$src" && find "$d" -type f \( -name '*.c' -o -name '*.h' -o -name Makefile \)) |
+	while read -r f; do
+		grep -qxF "$f" "$kdir/ours-now" || rm -f "$src/$f"
+	done
 done
 
 # 4. Configure from tinyconfig + fragments (only when fragments change).

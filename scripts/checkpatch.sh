@@ -8,8 +8,10 @@ cp=$src/scripts/checkpatch.pl
 [ -x "$cp" ] || { echo "FAIL: checkpatch: $cp missing (make kernel first)"; exit 1; }
 cd "$repo" || exit 1
 rc=0
+# LONG_LINE_STRING: coding-style.rst says never to break user-visible
+# strings (they must stay greppable), so a long message stays one line.
 check() {
-	if out=$("$cp" --no-tree --strict -q --show-types "$@" 2>&1); then
+	if out=$("$cp" --no-tree --strict -q --show-types --ignore LONG_LINE_STRING "$@" 2>&1); then
 		echo "PASS: checkpatch $*"
 	else
 		echo "FAIL: checkpatch $*"; echo "$out" | sed 's/^/    /'; rc=1

@@ -143,104 +143,103 @@ static void emit_fields(const struct emitter *e, const struct img_record *rec)
 
 	switch (rec->h.type) {
 	case CPT_REC_VE:
-		emit_u(e, "veid", rec->u.ve.veid);
-		emit_u(e, "nr_tasks", rec->u.ve.nr_tasks);
-		emit_u(e, "nr_mms", rec->u.ve.nr_mms);
-		emit_u(e, "nr_files", rec->u.ve.nr_files);
+		emit_u(e, "veid", rec->u.cpt_ve.veid);
+		emit_u(e, "nr_tasks", rec->u.cpt_ve.nr_tasks);
 		break;
 	case CPT_REC_UTS:
-		emit_cstr(e, "nodename", rec->u.uts.nodename, 65);
-		emit_cstr(e, "release", rec->u.uts.release, 65);
+		emit_cstr(e, "nodename", rec->u.cpt_uts.nodename, 65);
+		emit_cstr(e, "release", rec->u.cpt_uts.release, 65);
 		break;
 	case CPT_REC_FILE:
-		kind = file_kind(rec->u.file.kind);
+		kind = file_kind(rec->u.cpt_file.kind);
 		emit_s(e, "kind", kind, strlen(kind));
-		emit_x(e, "flags", rec->u.file.flags);
-		emit_u(e, "pos", rec->u.file.pos);
-		emit_o(e, "mode", rec->u.file.mode);
-		if (rec->u.file.kind == CPT_FILE_CHR)
-			emit_x(e, "rdev", rec->u.file.rdev);
-		emit_s(e, "path", rec->str1, rec->str1_len);
+		emit_x(e, "flags", rec->u.cpt_file.flags);
+		emit_u(e, "pos", rec->u.cpt_file.pos);
+		emit_o(e, "mode", rec->u.cpt_file.mode);
+		if (rec->u.cpt_file.kind == CPT_FILE_CHR)
+			emit_x(e, "rdev", rec->u.cpt_file.rdev);
+		emit_s(e, "path", (const char *)rec->var, rec->var_len);
 		break;
 	case CPT_REC_FILES:
-		emit_u(e, "max_fds", rec->u.files.max_fds);
-		emit_u(e, "nr_fds", rec->u.files.nr_fds);
+		emit_u(e, "max_fds", rec->u.cpt_files.max_fds);
+		emit_u(e, "nr_fds", rec->u.cpt_files.nr_fds);
 		break;
 	case CPT_REC_FD:
-		emit_u(e, "fd", rec->u.fd.fd);
-		emit_u(e, "file", rec->u.fd.file);
-		emit_u(e, "cloexec", rec->u.fd.cloexec);
+		emit_u(e, "fd", rec->u.cpt_fd.fd);
+		emit_u(e, "file", rec->u.cpt_fd.file);
+		emit_u(e, "cloexec", rec->u.cpt_fd.cloexec);
 		break;
 	case CPT_REC_FS:
-		emit_o(e, "umask", rec->u.fs.umask);
-		emit_s(e, "root", rec->str1, rec->str1_len);
-		emit_s(e, "cwd", rec->str2, rec->str2_len);
+		emit_o(e, "umask", rec->u.cpt_fs.umask);
+		emit_s(e, "root", (const char *)rec->var, rec->u.cpt_fs.root_len);
+		emit_s(e, "cwd", (const char *)rec->var + rec->u.cpt_fs.root_len,
+		       rec->u.cpt_fs.cwd_len);
 		break;
 	case CPT_REC_MM:
-		emit_u(e, "nr_vmas", rec->u.mm.nr_vmas);
-		emit_x(e, "start_code", rec->u.mm.start_code);
-		emit_x(e, "brk", rec->u.mm.brk);
-		emit_x(e, "start_stack", rec->u.mm.start_stack);
+		emit_u(e, "nr_vmas", rec->u.cpt_mm.nr_vmas);
+		emit_x(e, "start_code", rec->u.cpt_mm.start_code);
+		emit_x(e, "brk", rec->u.cpt_mm.brk);
+		emit_x(e, "start_stack", rec->u.cpt_mm.start_stack);
 		break;
 	case CPT_REC_VMA:
-		emit_x(e, "start", rec->u.vma.start);
-		emit_x(e, "end", rec->u.vma.end);
-		kind = vma_kind(rec->u.vma.kind);
+		emit_x(e, "start", rec->u.cpt_vma.start);
+		emit_x(e, "end", rec->u.cpt_vma.end);
+		kind = vma_kind(rec->u.cpt_vma.kind);
 		emit_s(e, "kind", kind, strlen(kind));
-		emit_x(e, "prot", rec->u.vma.prot);
-		emit_u(e, "pgoff", rec->u.vma.pgoff);
-		if (rec->str1_len)
-			emit_s(e, "path", rec->str1, rec->str1_len);
+		emit_x(e, "prot", rec->u.cpt_vma.prot);
+		emit_u(e, "pgoff", rec->u.cpt_vma.pgoff);
+		if (rec->var_len)
+			emit_s(e, "path", (const char *)rec->var, rec->var_len);
 		break;
 	case CPT_REC_TASK:
-		emit_u(e, "pid", rec->u.task.pid);
-		emit_u(e, "tgid", rec->u.task.tgid);
-		emit_u(e, "ppid", rec->u.task.ppid);
-		emit_cstr(e, "comm", rec->u.task.comm, sizeof(rec->u.task.comm));
-		kind = rec->u.task.state == CPT_TASK_ZOMBIE ? "zombie" : "running";
+		emit_u(e, "pid", rec->u.cpt_task.pid);
+		emit_u(e, "tgid", rec->u.cpt_task.tgid);
+		emit_u(e, "ppid", rec->u.cpt_task.ppid);
+		emit_cstr(e, "comm", rec->u.cpt_task.comm, sizeof(rec->u.cpt_task.comm));
+		kind = rec->u.cpt_task.state == CPT_TASK_ZOMBIE ? "zombie" : "running";
 		emit_s(e, "state", kind, strlen(kind));
-		emit_ref(e, "mm", rec->u.task.mm);
-		emit_ref(e, "files", rec->u.task.files);
-		emit_ref(e, "fs", rec->u.task.fs);
-		emit_ref(e, "sighand", rec->u.task.sighand);
+		emit_ref(e, "mm", rec->u.cpt_task.mm);
+		emit_ref(e, "files", rec->u.cpt_task.files);
+		emit_ref(e, "fs", rec->u.cpt_task.fs);
+		emit_ref(e, "sighand", rec->u.cpt_task.sighand);
 		break;
 	case CPT_REC_CREDS:
-		emit_u(e, "uid", rec->u.creds.uid);
-		emit_u(e, "gid", rec->u.creds.gid);
-		emit_u(e, "ngroups", rec->u.creds.ngroups);
+		emit_u(e, "uid", rec->u.cpt_creds.uid);
+		emit_u(e, "gid", rec->u.cpt_creds.gid);
+		emit_u(e, "ngroups", rec->u.cpt_creds.ngroups);
 		break;
 	case CPT_REC_REGS:
-		emit_x(e, "ip", rec->u.regs.ip);
-		emit_x(e, "sp", rec->u.regs.sp);
+		emit_x(e, "ip", rec->u.cpt_regs.ip);
+		emit_x(e, "sp", rec->u.cpt_regs.sp);
 		break;
 	case CPT_REC_XSAVE:
-		kind = rec->u.xsave.format == CPT_FPU_FXSAVE ? "fxsave" : "xsave";
+		kind = rec->u.cpt_xsave.format == CPT_FPU_FXSAVE ? "fxsave" : "xsave";
 		emit_s(e, "format", kind, strlen(kind));
-		emit_u(e, "size", rec->u.xsave.size);
+		emit_u(e, "size", rec->u.cpt_xsave.size);
 		break;
 	case CPT_REC_SIGPENDING:
-		emit_u(e, "shared", rec->u.siginfo.shared);
+		emit_u(e, "shared", rec->u.cpt_siginfo.shared);
 		break;
 	case CPT_REC_SIGNAL:
-		emit_u(e, "leader_pid", rec->u.signal.leader_pid);
-		emit_u(e, "next_timer_id", rec->u.signal.next_timer_id);
+		emit_u(e, "leader_pid", rec->u.cpt_signal.leader_pid);
+		emit_u(e, "next_timer_id", rec->u.cpt_signal.next_timer_id);
 		break;
 	case CPT_REC_POSIX_TIMER:
-		emit_u(e, "id", rec->u.timer.id);
-		emit_u(e, "clock", rec->u.timer.clock);
-		emit_u(e, "notify", rec->u.timer.sigev_notify);
-		emit_u(e, "signo", rec->u.timer.sigev_signo);
-		emit_u(e, "value_ns", rec->u.timer.value_ns);
-		emit_u(e, "interval_ns", rec->u.timer.interval_ns);
+		emit_u(e, "id", rec->u.cpt_posix_timer.id);
+		emit_u(e, "clock", rec->u.cpt_posix_timer.clock);
+		emit_u(e, "notify", rec->u.cpt_posix_timer.sigev_notify);
+		emit_u(e, "signo", rec->u.cpt_posix_timer.sigev_signo);
+		emit_u(e, "value_ns", rec->u.cpt_posix_timer.value_ns);
+		emit_u(e, "interval_ns", rec->u.cpt_posix_timer.interval_ns);
 		break;
 	case CPT_REC_PAGES:
-		emit_u(e, "mm", rec->u.pages.mm);
-		emit_x(e, "start", rec->u.pages.start);
-		emit_u(e, "nr_pages", rec->u.pages.nr_pages);
+		emit_u(e, "mm", rec->u.cpt_pages.mm);
+		emit_x(e, "start", rec->u.cpt_pages.start);
+		emit_u(e, "nr_pages", rec->u.cpt_pages.nr_pages);
 		break;
 	case CPT_REC_END:
-		emit_u(e, "nr_records", rec->u.end.nr_records);
-		emit_x(e, "crc_of_crcs", rec->u.end.crc_of_crcs);
+		emit_u(e, "nr_records", rec->u.cpt_end.nr_records);
+		emit_x(e, "crc_of_crcs", rec->u.cpt_end.crc_of_crcs);
 		break;
 	default:
 		break;
@@ -274,7 +273,7 @@ static void print_header(const struct emitter *e,
 static void print_record(const struct emitter *e, const struct img_record *rec,
 			 bool first)
 {
-	const char *name = cpt_rec_type_name(rec->h.type);
+	const char *name = cpt_rec_name(rec->h.type);
 
 	if (e->json) {
 		fprintf(e->out, "%s{\"offset\":%llu,\"type\":\"%s\",\"index\":%u,\"len\":%u",
@@ -305,7 +304,7 @@ int dumpinfo_fd(int fd, FILE *out, bool json)
 		fputc('{', out);
 	ret = img_read_header(&r);
 	if (!ret) {
-		print_header(&e, &r.hdr);
+		print_header(&e, &r.ck.hdr);
 		if (json)
 			fputs(",\"records\":[", out);
 		else

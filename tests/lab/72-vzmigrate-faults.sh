@@ -33,9 +33,9 @@ expect_rc "unreachable destination: exit 3" 3 lab_run $A vzmigrate --online --ss
 expect_match "unreachable: clear error" 'cannot connect to root@10.77.0.99' "$OUT"
 intact "unreachable"
 
-# 2. Destination without restore support: vzrst unloaded and modprobe
-#    refusing to load it.
-on $B "echo 'install vzrst /bin/false' >/etc/modprobe.d/vzmigrate-test.conf; rmmod vzrst 2>/dev/null; test ! -e /proc/rst"
+# 2. Destination without restore support: the module (vzcpt, alias vzrst)
+#    unloaded and modprobe refusing to load it as vzrst.
+on $B "echo 'install vzrst /bin/false' >/etc/modprobe.d/vzmigrate-test.conf; rmmod vzcpt 2>/dev/null; test ! -e /proc/rst"
 if [ "$RC" = 0 ]; then
 	expect_rc "no /proc/rst there: exit 10" 10 lab_run $A vzmigrate --online $B $V
 	expect_match "no /proc/rst: clear error" 'no restore support on node3' "$OUT"

@@ -200,8 +200,7 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 	const char *path = o->file_path ? o->file_path : "/sbin/init";
 	struct cpt_image_header hdr;
 	struct imgw w;
-	struct cpt_ve ve = { .veid = veid, .nr_tasks = 1, .nr_mms = 1,
-			     .nr_files = 1 };
+	struct cpt_ve ve = { .veid = veid, .nr_tasks = 1 };
 	struct cpt_uts uts = { 0 };
 	struct cpt_file file = { .kind = CPT_FILE_REG, .flags = 0,
 				 .mode = 0100755, .size = 4096 };
@@ -241,8 +240,6 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 	imgw_begin(&w, f, &hdr);
 	if (o->too_many_tasks)
 		ve.nr_tasks = CPT_MAX_TASKS + 1;
-	if (o->unannounced)
-		ve.nr_mms = ve.nr_files = 0;
 	if (o->threads)
 		ve.nr_tasks = 2;
 	/* A newer writer's field, which this reader must ignore. */
@@ -299,6 +296,8 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 		task.exit_signal = (uint32_t)-1;
 		strcpy(task.comm, "init-worker");
 		imgw_rec(&w, CPT_REC_TASK, 1, &task, sizeof(task), NULL, 0);
+		imgw_rec(&w, CPT_REC_CREDS, 0, &creds, sizeof(creds), groups,
+			 sizeof(groups));
 		imgw_rec(&w, CPT_REC_REGS, 0, &regs, sizeof(regs), NULL, 0);
 	}
 	imgw_pages(&w, 0, HEAP_START, nr_pages);

@@ -39,7 +39,6 @@ struct imgw_opts {
 	const char *file_path;		/* of the FILE record, 0: /sbin/init */
 	bool hdr_ext;			/* valid: header of a newer minor */
 	bool grown_ve;			/* valid: VE record of a newer minor */
-	bool unannounced;		/* valid: VE nr_mms, nr_files 0 */
 	bool threads;			/* valid: init has a second thread */
 	bool timers;			/* valid: init has SIGNAL, 2 timers */
 	uint32_t bad_timer;		/* IMGW_TIMER_* */

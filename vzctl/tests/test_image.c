@@ -111,9 +111,8 @@ static void test_valid(void)
 	CHECK_INT(validate_opts(&o, err, sizeof(err)), 0);
 	CHECK_STR(err, "");
 
-	/* What vzcpt writes: MMs and files not counted, threads. */
+	/* A process with two threads. */
 	memset(&o, 0, sizeof(o));
-	o.unannounced = true;
 	o.threads = true;
 	CHECK_INT(validate_opts(&o, err, sizeof(err)), 0);
 	CHECK_STR(err, "");
@@ -212,7 +211,7 @@ static void test_broken(void)
 	BROKEN(unknown_type, true, "unknown record type 19");
 	BROKEN(bad_index, true, "has index 1, expected 0");
 	BROKEN(pad_garbage, true, "nonzero padding");
-	BROKEN(pages_early, true, "after PAGES");
+	BROKEN(pages_early, true, "the image has 0 tasks before it");
 	BROKEN(drop_record, true, "nr_records 17, but 16 records precede it");
 	BROKEN(trailing, true, "trailing data after the END record");
 	BROKEN(no_end, true, "missing END record");

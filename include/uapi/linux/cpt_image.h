@@ -56,6 +56,36 @@
 #define CPT_MAX_PATH		4096
 #define CPT_MAX_XSAVE		8192
 #define CPT_MAX_POSIX_TIMERS	65536		/* of one process */
+#define CPT_MAX_SIGPENDING	65536		/* queued signals of one task */
+#define CPT_MAX_GROUPS		65536		/* NGROUPS_MAX */
+#define CPT_MAX_HDR_LEN		4096		/* header with extensions */
+#define CPT_PAGE_SIZE		4096
+#define CPT_PID_MAX		4194304		/* PID_MAX_LIMIT */
+#define CPT_USER_TOP		(1ULL << 56)	/* x86_64, 5-level paging */
+#define CPT_FXSAVE_SIZE		512		/* legacy FXSAVE area */
+#define CPT_XSAVE_MIN		576		/* legacy area + XSAVE header */
+#define CPT_NSIG		64
+#define CPT_NR_RLIMITS		16
+
+/*
+ * Values the image stores as Linux defines them on x86_64, named here so
+ * that readers need no other header.
+ */
+#define CPT_PROT_MASK		7		/* PROT_READ|WRITE|EXEC */
+#define CPT_CLOCK_REALTIME	0
+#define CPT_CLOCK_MONOTONIC	1
+#define CPT_CLOCK_BOOTTIME	7
+#define CPT_CLOCK_TAI		11
+#define CPT_SIGEV_SIGNAL	0
+#define CPT_SIGEV_NONE		1
+#define CPT_SIGEV_THREAD	2
+#define CPT_SIGEV_THREAD_ID	4
+#define CPT_SIGKILL		9
+#define CPT_SIGSTOP		19
+#define CPT_SS_DISABLE		2		/* sas_ss_flags bits */
+#define CPT_SS_AUTODISARM	(1U << 31)
+#define CPT_SECUREBITS_MASK	0xff		/* SECURE_ALL_BITS and locks */
+#define CPT_INVALID_ID		0xffffffffU	/* (uid_t)-1: no such uid */
 
 /* cpt_image_header.cpu_caps: CPU features the image's tasks may use. */
 #define CPT_CPU_FXSR		(1ULL << 0)
@@ -123,10 +153,9 @@ struct cpt_end {
 };
 
 struct cpt_ve {
-	__u32	veid;
-	__u32	nr_tasks;
-	__u32	nr_mms;
-	__u32	nr_files;
+	__u32	veid;		/* equals the header's */
+	__u32	nr_tasks;	/* TASK records in the image */
+	__u32	reserved[2];	/* 1.0 "nr_mms", "nr_files": never used */
 	__u64	start_boottime_ns;	/* VE start, relative to boot */
 };
 
@@ -239,7 +268,7 @@ struct cpt_task {
 	__u32	fs;		/* CPT_REC_FS index */
 	__u32	sighand;	/* CPT_REC_SIGHAND index */
 	__u32	personality;
-	__u32	flags;		/* PF_* bits that matter */
+	__u32	reserved;	/* 1.0 "flags": never used */
 	__u64	blocked;	/* blocked signal mask */
 	__u64	sas_ss_sp;
 	__u64	sas_ss_size;
@@ -248,7 +277,8 @@ struct cpt_task {
 	__u64	clear_child_tid;
 	__u64	set_child_tid;
 	__u64	robust_list;
-	__u64	robust_list_len;
+	__u64	reserved2;	/* 1.0 "robust_list_len": always the
+				 * size of struct robust_list_head */
 	__u64	restart_block[8];	/* interrupted nanosleep etc. */
 	__u32	restart_fn;	/* CPT_RESTART_* */
 	__u32	pdeath_signal;

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Checkpoint/restore contexts, shared by vzcpt (/proc/cpt) and vzrst
- * (/proc/rst).  vzrst uses vzcpt's exported helpers.
+ * Checkpoint/restore contexts, of /proc/cpt and of /proc/rst.
  *
  * A context is the state of one checkpoint or restore of one VE.  It
  * belongs to the open file it was made on, unless CPT_GET_CONTEXT made it
@@ -9,22 +8,28 @@
  * with CPT_JOIN_CONTEXT, which is how vzctl runs each stage as a separate
  * command.
  */
-#ifndef _CPT_CONTEXT_H
-#define _CPT_CONTEXT_H
+#ifndef _CPT_CORE_CONTEXT_H
+#define _CPT_CORE_CONTEXT_H
 
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/ve.h>
-#include <uapi/linux/cpt_ioctl.h>
+#include <linux/cpt_ioctl.h>
 
 struct file;
 struct cpt_freezer;
+struct cpt_context;
 
+/* The contexts of one control file (/proc/cpt or /proc/rst). */
 struct cpt_registry {
 	const char		*name;		/* "cpt" or "rst" */
 	struct list_head	contexts;
 	struct mutex		lock;		/* contexts list and ids */
+	/* Nobody can reach @ctx any more (ctx->lock held): undo its stage. */
+	void			(*abandon)(struct cpt_context *ctx);
+	/* @ctx is freed: release its stage's state. */
+	void			(*free_state)(struct cpt_context *ctx);
 };
 
 struct cpt_context {
@@ -38,7 +43,8 @@ struct cpt_context {
 	int			state;		/* enum cpt_context_state */
 	envid_t			veid;
 	struct ve_struct	*ve;		/* the VE, while we work on it */
-	struct cpt_freezer	*freezer;	/* while suspended */
+	struct cpt_freezer	*freezer;	/* checkpoint: while suspended */
+	void			*restore;	/* restore: struct rst_image */
 
 	struct file		*dump_file;
 	struct file		*status_file;
@@ -47,11 +53,6 @@ struct cpt_context {
 	struct mutex		errlock;	/* errbuf: restored tasks report */
 	char			*errbuf;	/* not yet flushed error text */
 	size_t			errlen;
-
-	/* Restore side (vzrst) state, and what to do if it is abandoned. */
-	void			*restore;
-	void			(*restore_abandon)(struct cpt_context *ctx);
-	void			(*restore_free)(struct cpt_context *ctx);
 };
 
 struct cpt_context *cpt_context_new(struct cpt_registry *reg);
@@ -73,10 +74,5 @@ long cpt_context_ioctl(struct cpt_context **ctxp, unsigned int cmd,
 int cpt_registry_show(struct seq_file *m, struct cpt_registry *reg);
 bool cpt_registry_ve_busy(struct cpt_registry *reg, envid_t veid,
 			  struct cpt_context *except);
-
-/* cpt_freeze.c */
-int cpt_freeze_ve(struct cpt_context *ctx);
-void cpt_thaw_ve(struct cpt_context *ctx);
-int cpt_kill_ve(struct cpt_context *ctx);
 
 #endif

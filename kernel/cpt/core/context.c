@@ -6,14 +6,13 @@
  * the error fd (CPT_SET_ERRORFD) after every ioctl, so vzctl can show the
  * user why a stage failed; they also go to the kernel log as "CPT ERR:".
  */
-#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/fs.h>
 #include <linux/file.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
 
-#include "cpt_context.h"
+#include "core/context.h"
 
 #define CPT_ERRBUF_MAX	(64 << 10)
 
@@ -33,7 +32,6 @@ const char *cpt_state_name(int state)
 		return "error";
 	return cpt_state_names[state];
 }
-EXPORT_SYMBOL_GPL(cpt_state_name);
 
 struct cpt_context *cpt_context_new(struct cpt_registry *reg)
 {
@@ -51,7 +49,6 @@ struct cpt_context *cpt_context_new(struct cpt_registry *reg)
 	mutex_unlock(&reg->lock);
 	return ctx;
 }
-EXPORT_SYMBOL_GPL(cpt_context_new);
 
 static void cpt_context_free(struct cpt_context *ctx)
 {
@@ -66,8 +63,8 @@ static void cpt_context_free(struct cpt_context *ctx)
 		fput(ctx->status_file);
 	if (ctx->error_file)
 		fput(ctx->error_file);
-	if (ctx->restore_free)
-		ctx->restore_free(ctx);
+	if (reg->free_state)
+		reg->free_state(ctx);
 	ve_put(ctx->ve);
 	kfree(ctx->errbuf);
 	kfree(ctx);
@@ -78,11 +75,11 @@ void cpt_context_put(struct cpt_context *ctx)
 	if (ctx && refcount_dec_and_test(&ctx->refcount))
 		cpt_context_free(ctx);
 }
-EXPORT_SYMBOL_GPL(cpt_context_put);
 
 /*
  * The owner (an open file, or stickiness) lets go.  A context nobody can
- * reach any more must not leave its VE frozen: thaw it.
+ * reach any more must not leave its VE frozen or half made: the
+ * registry's abandon() undoes what its stage left.
  */
 void cpt_context_release(struct cpt_context *ctx)
 {
@@ -102,18 +99,11 @@ void cpt_context_release(struct cpt_context *ctx)
 		return;
 	}
 	mutex_lock(&ctx->lock);
-	if (ctx->freezer) {
-		pr_warn("CPT WRN: context of VE %u abandoned while suspended, resuming it\n",
-			ctx->veid);
-		cpt_thaw_ve(ctx);
-		ctx->state = CPT_CTX_IDLE;
-	}
-	if (ctx->restore_abandon)
-		ctx->restore_abandon(ctx);
+	if (reg->abandon)
+		reg->abandon(ctx);
 	mutex_unlock(&ctx->lock);
 	cpt_context_put(ctx);
 }
-EXPORT_SYMBOL_GPL(cpt_context_release);
 
 static void cpt_vlog(struct cpt_context *ctx, bool error, const char *fmt,
 		     va_list args)
@@ -151,7 +141,6 @@ void cpt_err(struct cpt_context *ctx, const char *fmt, ...)
 	cpt_vlog(ctx, true, fmt, args);
 	va_end(args);
 }
-EXPORT_SYMBOL_GPL(cpt_err);
 
 void cpt_warn(struct cpt_context *ctx, const char *fmt, ...)
 {
@@ -161,7 +150,6 @@ void cpt_warn(struct cpt_context *ctx, const char *fmt, ...)
 	cpt_vlog(ctx, false, fmt, args);
 	va_end(args);
 }
-EXPORT_SYMBOL_GPL(cpt_warn);
 
 void cpt_flush_errors(struct cpt_context *ctx)
 {
@@ -176,7 +164,6 @@ void cpt_flush_errors(struct cpt_context *ctx)
 	ctx->errlen = 0;
 	mutex_unlock(&ctx->errlock);
 }
-EXPORT_SYMBOL_GPL(cpt_flush_errors);
 
 static int cpt_set_file(struct file **slot, int fd, fmode_t need)
 {
@@ -299,7 +286,6 @@ long cpt_context_ioctl(struct cpt_context **ctxp, unsigned int cmd,
 	}
 	return -ENOIOCTLCMD;
 }
-EXPORT_SYMBOL_GPL(cpt_context_ioctl);
 
 int cpt_registry_show(struct seq_file *m, struct cpt_registry *reg)
 {
@@ -313,7 +299,6 @@ int cpt_registry_show(struct seq_file *m, struct cpt_registry *reg)
 	mutex_unlock(&reg->lock);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(cpt_registry_show);
 
 /* Does another context already hold VE @veid beyond the idle state? */
 bool cpt_registry_ve_busy(struct cpt_registry *reg, envid_t veid,
@@ -330,4 +315,3 @@ bool cpt_registry_ve_busy(struct cpt_registry *reg, envid_t veid,
 	mutex_unlock(&reg->lock);
 	return busy;
 }
-EXPORT_SYMBOL_GPL(cpt_registry_ve_busy);

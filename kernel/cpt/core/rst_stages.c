@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vzrst: /proc/rst, the restore side.
+ * /proc/rst, the restore side.
  *
- * Restoring is done by the VE's new init itself (task_restore.c explains
+ * Restoring is done by the VE's new init itself (restore.c explains
  * why): vzctl opens /proc/rst, sets the VEID, dump and status fds, makes
  * the context sticky, creates the VE (VZCTL_ENV_CREATE), and the new init
  * sets up the VE's root and mounts and calls CPT_UNDUMP on the inherited
@@ -10,27 +10,16 @@
  * "undumped" (or "failed <errno>") to the status fd.  CPT_RESUME and
  * CPT_KILL then come from the host, through the sticky context.
  */
-#include <linux/module.h>
-#include <linux/proc_fs.h>
-#include <linux/seq_file.h>
-#include <linux/slab.h>
 #include <linux/fs.h>
 #include <linux/file.h>
 #include <linux/sched/signal.h>
+#include <linux/ve.h>
 
-#include "restore.h"
-#include "dump.h"
-
-static struct cpt_registry rst_registry = {
-	.name = "rst",
-	.contexts = LIST_HEAD_INIT(rst_registry.contexts),
-	.lock = __MUTEX_INITIALIZER(rst_registry.lock),
-};
-
-struct rst_procfile {
-	struct mutex		lock;	/* ctx may change (JOIN) */
-	struct cpt_context	*ctx;
-};
+#include "core/context.h"
+#include "core/freeze.h"
+#include "core/procfile.h"
+#include "core/restore.h"
+#include "core/stages.h"
 
 static void rst_status(struct cpt_context *ctx, int err)
 {
@@ -96,7 +85,7 @@ static struct ve_struct *rst_undump_allowed(struct cpt_context *ctx)
 	return NULL;
 }
 
-static long rst_undump(struct file *file, struct rst_procfile *rf)
+static long rst_undump(struct file *file, struct cpt_procfile *rf)
 {
 	struct cpt_context *ctx;
 	struct rst_image *img;
@@ -131,7 +120,7 @@ static long rst_undump(struct file *file, struct rst_procfile *rf)
 	mutex_unlock(&ctx->lock);
 
 	/* The long part runs unlocked; the state keeps other stages out. */
-	img = rst_read_image(ctx);
+	img = rst_image_read(ctx);
 	if (IS_ERR(img)) {
 		err = PTR_ERR(img);
 		img = NULL;
@@ -194,101 +183,27 @@ static long rst_stage_ioctl(struct cpt_context *ctx, unsigned int cmd,
 		if (ctx->state != CPT_CTX_UNDUMPED)
 			return -EINVAL;
 		return rst_kill(ctx);
-	case CPT_TEST_VERSION:
-		return (arg >> 16) == CPT_IMAGE_VERSION_MAJOR ? 0 : -EINVAL;
-	case CPT_TEST_CAPS:
-		return cpt_cpu_caps();
 	}
 	return -ENOTTY;
 }
 
-static long rst_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+/* CPT_UNDUMP comes from a VE's init, not the host: checked inside. */
+static long rst_early_ioctl(struct file *file, struct cpt_procfile *pf,
+			    unsigned int cmd, unsigned long arg)
 {
-	struct rst_procfile *rf = ((struct seq_file *)file->private_data)->private;
-	struct cpt_context *ctx;
-	long err;
-
-	if (cmd == CPT_UNDUMP)
-		return rst_undump(file, rf);
-	if (!ve_caller_is_host_admin())
-		return -EPERM;
-	mutex_lock(&rf->lock);
-	ctx = rf->ctx;
-	mutex_lock(&ctx->lock);
-	err = cpt_context_ioctl(&rf->ctx, cmd, arg);
-	ctx = rf->ctx;
-	if (err == -ENOIOCTLCMD)
-		err = rst_stage_ioctl(ctx, cmd, arg);
-	cpt_flush_errors(ctx);
-	mutex_unlock(&ctx->lock);
-	mutex_unlock(&rf->lock);
-	return err;
+	return cmd == CPT_UNDUMP ? rst_undump(file, pf) : -ENOIOCTLCMD;
 }
 
-static int rst_show(struct seq_file *m, void *v)
-{
-	return cpt_registry_show(m, &rst_registry);
-}
-
-static int rst_open(struct inode *inode, struct file *file)
-{
-	struct rst_procfile *rf;
-	int err;
-
-	if (!ve_caller_is_host_admin())
-		return -EPERM;
-	rf = kzalloc(sizeof(*rf), GFP_KERNEL);
-	if (!rf)
-		return -ENOMEM;
-	mutex_init(&rf->lock);
-	rf->ctx = cpt_context_new(&rst_registry);
-	if (!rf->ctx) {
-		kfree(rf);
-		return -ENOMEM;
-	}
-	rf->ctx->restore_abandon = rst_abandon;
-	rf->ctx->restore_free = rst_free;
-	err = single_open(file, rst_show, rf);
-	if (err) {
-		cpt_context_release(rf->ctx);
-		kfree(rf);
-	}
-	return err;
-}
-
-static int rst_release(struct inode *inode, struct file *file)
-{
-	struct rst_procfile *rf = ((struct seq_file *)file->private_data)->private;
-
-	cpt_context_release(rf->ctx);
-	kfree(rf);
-	return single_release(inode, file);
-}
-
-static const struct proc_ops rst_proc_ops = {
-	.proc_open		= rst_open,
-	.proc_read		= seq_read,
-	.proc_lseek		= seq_lseek,
-	.proc_release		= rst_release,
-	.proc_ioctl		= rst_ioctl,
-#ifdef CONFIG_COMPAT
-	.proc_compat_ioctl	= rst_ioctl,
-#endif
+static struct cpt_registry rst_registry = {
+	.name		= "rst",
+	.contexts	= LIST_HEAD_INIT(rst_registry.contexts),
+	.lock		= __MUTEX_INITIALIZER(rst_registry.lock),
+	.abandon	= rst_abandon,
+	.free_state	= rst_free,
 };
 
-static int __init vzrst_init(void)
-{
-	if (!proc_create(RST_PROC_PATH + 6, 0600, NULL, &rst_proc_ops))
-		return -ENOMEM;
-	return 0;
-}
-
-static void __exit vzrst_exit(void)
-{
-	remove_proc_entry(RST_PROC_PATH + 6, NULL);
-}
-
-module_init(vzrst_init);
-module_exit(vzrst_exit);
-MODULE_DESCRIPTION("Restore of Virtual Environments (/proc/rst)");
-MODULE_LICENSE("GPL");
+const struct cpt_procfile_ops rst_procfile_ops = {
+	.registry	= &rst_registry,
+	.early_ioctl	= rst_early_ioctl,
+	.stage_ioctl	= rst_stage_ioctl,
+};

@@ -24,7 +24,8 @@
 #include <linux/jiffies.h>
 #include <linux/wait.h>
 
-#include "cpt_context.h"
+#include "core/context.h"
+#include "core/freeze.h"
 
 static unsigned int suspend_timeout = 10;
 module_param(suspend_timeout, uint, 0644);
@@ -356,7 +357,6 @@ fail:
 	cpt_release_freezer(fz);
 	return err;
 }
-EXPORT_SYMBOL_GPL(cpt_freeze_ve);
 
 /* CPT_RESUME: let every parked task go back to user mode. */
 void cpt_thaw_ve(struct cpt_context *ctx)
@@ -366,7 +366,6 @@ void cpt_thaw_ve(struct cpt_context *ctx)
 	cpt_release_freezer(ctx->freezer);
 	ctx->freezer = NULL;
 }
-EXPORT_SYMBOL_GPL(cpt_thaw_ve);
 
 /*
  * CPT_KILL: kill the VE and wait until it is gone from the registry, so
@@ -403,4 +402,3 @@ int cpt_kill_ve(struct cpt_context *ctx)
 	}
 	return 0;
 }
-EXPORT_SYMBOL_GPL(cpt_kill_ve);

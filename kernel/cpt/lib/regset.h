@@ -5,8 +5,8 @@
  * the user ABI layout (user_regs_struct, standard-format XSAVE) whatever
  * the kernel keeps internally.
  */
-#ifndef _CPT_REGSET_H
-#define _CPT_REGSET_H
+#ifndef _CPT_LIB_REGSET_H
+#define _CPT_LIB_REGSET_H
 
 #include <linux/regset.h>
 

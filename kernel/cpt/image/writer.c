@@ -6,13 +6,12 @@
  * CRC32C is the Castagnoli CRC as used by iSCSI and ext4: initial value
  * ~0, final xor ~0 ("123456789" -> 0xe3069283).
  */
-#include <linux/module.h>
 #include <linux/crc32.h>
 #include <linux/fs.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
-#include "image.h"
+#include "image/writer.h"
 
 /* Room for the largest record, so records never straddle a flush. */
 #define CPT_WBUF_SIZE	(CPT_REC_MAX_LEN + (64 << 10))
@@ -21,7 +20,6 @@ u32 cpt_crc32c(u32 crc, const void *data, size_t len)
 {
 	return __crc32c_le(crc, data, len);
 }
-EXPORT_SYMBOL_GPL(cpt_crc32c);
 
 int cpt_writer_init(struct cpt_writer *w, struct file *file)
 {
@@ -31,14 +29,12 @@ int cpt_writer_init(struct cpt_writer *w, struct file *file)
 	w->crc_of_crcs = ~0U;
 	return w->buf ? 0 : -ENOMEM;
 }
-EXPORT_SYMBOL_GPL(cpt_writer_init);
 
 void cpt_writer_destroy(struct cpt_writer *w)
 {
 	kvfree(w->buf);
 	w->buf = NULL;
 }
-EXPORT_SYMBOL_GPL(cpt_writer_destroy);
 
 static int cpt_flush(struct cpt_writer *w)
 {
@@ -85,7 +81,6 @@ int cpt_write_header(struct cpt_writer *w, const struct cpt_image_header *h)
 	copy.crc = ~cpt_crc32c(~0U, &copy, sizeof(copy));
 	return cpt_put(w, &copy, sizeof(copy));
 }
-EXPORT_SYMBOL_GPL(cpt_write_header);
 
 /*
  * A record is staged whole in the buffer (len <= CPT_REC_MAX_LEN fits),
@@ -110,7 +105,6 @@ int cpt_record_begin(struct cpt_writer *w, u32 type, u32 index, u32 len)
 	w->rec_len = len;
 	return cpt_put(w, &hdr, sizeof(hdr));
 }
-EXPORT_SYMBOL_GPL(cpt_record_begin);
 
 int cpt_record_add(struct cpt_writer *w, const void *data, u32 len)
 {
@@ -120,7 +114,6 @@ int cpt_record_add(struct cpt_writer *w, const void *data, u32 len)
 	w->rec_left -= len;
 	return cpt_put(w, data, len);
 }
-EXPORT_SYMBOL_GPL(cpt_record_add);
 
 int cpt_record_end(struct cpt_writer *w)
 {
@@ -140,7 +133,6 @@ int cpt_record_end(struct cpt_writer *w)
 	w->nr_records++;
 	return cpt_put(w, zeros, pad);
 }
-EXPORT_SYMBOL_GPL(cpt_record_end);
 
 int cpt_write_record(struct cpt_writer *w, u32 type, u32 index,
 		     const void *payload, u32 len)
@@ -153,7 +145,6 @@ int cpt_write_record(struct cpt_writer *w, u32 type, u32 index,
 		err = cpt_record_end(w);
 	return err;
 }
-EXPORT_SYMBOL_GPL(cpt_write_record);
 
 int cpt_writer_finish(struct cpt_writer *w)
 {
@@ -165,4 +156,3 @@ int cpt_writer_finish(struct cpt_writer *w)
 
 	return err ? err : cpt_flush(w);
 }
-EXPORT_SYMBOL_GPL(cpt_writer_finish);

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Writing and reading the image stream (include/uapi/linux/cpt_image.h).
+ * Writing the image stream (include/uapi/linux/cpt_image.h): records
+ * with CRC32C, 8-byte padding and an END record.
  */
-#ifndef _CPT_IMAGE_H
-#define _CPT_IMAGE_H
+#ifndef _CPT_IMAGE_WRITER_H
+#define _CPT_IMAGE_WRITER_H
 
 #include <linux/types.h>
-#include <uapi/linux/cpt_image.h>
+#include <linux/cpt_image.h>
 
-struct cpt_context;
 struct file;
 
 /* A sequential writer: no seeks, so the dump fd may be a pipe. */
