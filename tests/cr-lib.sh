@@ -2,6 +2,15 @@
 # tests/cr-lib.sh: helpers for the checkpoint/restore lab tests
 # (tests/lab/5*.sh, tests/bench/cr-bench.sh).  Source after tests/lib.sh.
 #
+# A test of one resource (tests/lab/cr/NN-name.sh) is its workload and a
+# few lines:
+#
+#   cr_begin node2 151 cr-memory       # VE with the workload as init, ready
+#   cr_cycles node2 151 2 120          # "before" round, 2 chkpnt/restore
+#                                      # cycles, each followed by a round
+#   ... checks of its own ...
+#   cr_end node2 151                   # stop, clean up, summary
+#
 # The workloads (tests/workloads/*.c, built static into build/workloads/)
 # run as a VE's init: the VE is made from the busybox template and its
 # /sbin/init replaced by "exec /sbin/WORKLOAD ARGS".  They talk to the test
@@ -9,6 +18,13 @@
 # /var/run/cr-trigger ("ROUND COMMAND", written by the test) and
 # /var/log/cr-result (lines "R<round> OK|FAIL|SKIP|INFO|READY|DONE ...").
 #
+#   cr_begin NODE VEID WORKLOAD [ARGS...]
+#                                  cr_setup, cr_make_ve, cr_start; on failure
+#                                  cleans up and ends the test file
+#   cr_cycles NODE VEID [CYCLES] [TIMEOUT] [CMD]
+#                                  round 1 "before", then CYCLES (2) times
+#                                  chkpnt, restore, a round of CMD (check)
+#   cr_end NODE VEID               stop (checked), clean up, done_testing
 #   cr_setup NODE...               build the workloads, copy them to the nodes
 #   cr_make_ve NODE VEID WORKLOAD [ARGS...]
 #                                  fresh VE with that workload as init
@@ -193,4 +209,33 @@ cr_counter_check() {
 		END { printf \"P %d C %d maxgap P %d ms C %d ms bad %d\n\", last[\"P\"], last[\"C\"], maxgap[\"P\"], maxgap[\"C\"], bad }
 	' /vz/private/$v/var/log/cr-counter.log"
 	expect_match "$label: counter log has no gap or duplicate ($OUT)" ' bad 0$' "$OUT"
+}
+
+cr_begin() {
+	local node=$1 v=$2
+	shift 2
+	if ! cr_setup "$node" || ! cr_make_ve "$node" "$v" "$@" ||
+		! cr_start "$node" "$v"; then
+		ve_cleanup "$node" "$v"
+		done_testing
+		exit 1
+	fi
+}
+
+cr_cycles() {
+	local node=$1 v=$2 cycles=${3:-2} t=${4:-60} cmd=${5:-check} c
+	cr_round "$node" "$v" 1 "$cmd" "$t" "before" || return 1
+	for c in $(seq 1 "$cycles"); do
+		cr_chkpnt "$node" "$v" "cycle $c" || return 1
+		cr_restore "$node" "$v" "cycle $c" || return 1
+		cr_round "$node" "$v" $((c + 1)) "$cmd" "$t" "cycle $c" || return 1
+	done
+}
+
+cr_end() {
+	vz "$1" stop "$2"
+	expect_eq "stop" "$RC" 0
+	ve_cleanup "$1" "$2"
+	on "$1" "rm -f /vz/dump/Dump.$2 /vz/dump/Dump.$2.*"
+	done_testing
 }

@@ -1,5 +1,5 @@
 #!/bin/bash
-# tests/lib.sh: helpers for lab test files (tests/lab/*.sh).
+# tests/lib.sh: helpers for lab test files (tests/lab/*/*.sh).
 #
 # A test file sources this, then talks to the running lab (started by
 # tests/run.sh, or by hand with `lab/lab.sh up 3`) through lab_run & co.
@@ -26,7 +26,8 @@ _here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 TEST_PASSED=0
 TEST_FAILED=0
-TEST_FILE=$(basename "$0" .sh)
+# family/file, e.g. cr/51-memory (tests/lab/<family>/<NN-name>.sh)
+TEST_FILE=$(basename "$(dirname "$0")")/$(basename "$0" .sh)
 
 ok() {
 	TEST_PASSED=$((TEST_PASSED + 1))

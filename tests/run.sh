@@ -1,16 +1,18 @@
 #!/bin/bash
 # tests/run.sh: the test runner behind `make check`.
 #
-#   tests/run.sh [--unit-only | --lab-only] [tests/lab/NN-name.sh ...]
+#   tests/run.sh [--unit-only | --lab-only] [tests/lab/FAMILY/NN-name.sh ...]
 #
 # 1. Unit tests: `make -C vzctl test`, counted from its final
 #    "N passed, N failed" line.
 # 2. Lab tests: builds/refreshes the node images (lab/build-rootfs.sh, cheap
 #    when nothing changed; skip with VZ_NO_BUILD=1), boots one lab of 3 nodes
-#    and runs every tests/lab/*.sh (or the files given) against it, one after
+#    and runs every tests/lab/*/*.sh (or the files given) against it, one after
 #    the other.  After each file the node consoles are checked: a kernel
 #    warning, oops or unexpected reboot fails that file.  A lab that does not
-#    boot is a failure, never a skip.
+#    boot is a failure, never a skip.  Test files live in one folder per
+#    family, run in this order: ve/ (VE lifecycle), cr/ (checkpoint and
+#    restore, one file per resource), migrate/ (vzmigrate).
 #
 # Ends with exactly "N passed, N failed"; exits non-zero if anything failed.
 # VZ_LAB_KEEP=1 leaves the lab running afterwards (lab/lab.sh down stops it).
@@ -35,7 +37,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 if [ ${#files[@]} -eq 0 ]; then
-	files=(tests/lab/*.sh)
+	files=(tests/lab/ve/*.sh tests/lab/cr/*.sh tests/lab/migrate/*.sh)
 fi
 
 logdir=${VZ_TEST_LOGS:-$repo/build/test-logs}
@@ -121,7 +123,7 @@ if [ "$do_lab" = 1 ]; then
 		fi
 	fi
 	for f in "${files[@]}"; do
-		name=$(basename "$f" .sh)
+		name=$(basename "$(dirname "$f")")-$(basename "$f" .sh)
 		if [ "$lab_ok" != 1 ]; then
 			failure "$name: not run, no lab"
 			continue

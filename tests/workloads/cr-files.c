@@ -10,12 +10,17 @@
  *   fd 7    /var/lib/cr (O_DIRECTORY), for openat()
  *   fd 8    /dev/zero, fd 9 /dev/urandom, fd 10 /dev/null (O_CLOEXEC)
  *   fd 100  /var/lib/cr/data again, a separate description at offset 777
+ *   fd 2000 /etc/passwd at offset 9, held under RLIMIT_NOFILE raised to
+ *           4096, and fd 3000 (/etc/group at offset 3), after which the
+ *           soft limit is lowered to 1024: an fd above its own limit
  *   a forked child sharing fd 3's description (the child moves it by 10
  *   on "check"; the parent sees the move)
  *   cwd /var/lib/cr/sub/dir, umask 027
  *
  * Commands: "check" (any round).  See crlib.h.
  */
+#include <sys/resource.h>
+
 #include "crlib.h"
 
 #define DATA	"/var/lib/cr/data"
@@ -73,6 +78,25 @@ int main(void)
 	dup2(fd, 100);
 	close(fd);
 	lseek(100, 777, SEEK_SET);
+	{
+		struct rlimit rl = { .rlim_cur = 4096, .rlim_max = 4096 };
+
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			cr_fail(0, "setup", "RLIMIT_NOFILE 4096: %s", strerror(errno));
+		fd = open("/etc/passwd", O_RDONLY);
+		if (fd < 0 || dup2(fd, 2000) != 2000)
+			cr_fail(0, "setup", "fd 2000: %s", strerror(errno));
+		close(fd);
+		lseek(2000, 9, SEEK_SET);
+		fd = open("/etc/group", O_RDONLY);
+		if (fd < 0 || dup2(fd, 3000) != 3000)
+			cr_fail(0, "setup", "fd 3000: %s", strerror(errno));
+		close(fd);
+		lseek(3000, 3, SEEK_SET);
+		rl.rlim_cur = 1024;
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			cr_fail(0, "setup", "RLIMIT_NOFILE 1024: %s", strerror(errno));
+	}
 	if (chdir(CWD))
 		cr_fail(0, "setup", "chdir: %s", strerror(errno));
 	umask(027);
@@ -125,6 +149,26 @@ int main(void)
 				 (long long)p3, (long long)p4, (long long)expect3);
 			cr_check(round, p100 == 777, "offset-separate", "fd100 at %lld, want 777", (long long)p100);
 			cr_check(round, p6 == 5, "offset-readonly", "fd6 at %lld, want 5", (long long)p6);
+			{
+				struct rlimit rl;
+				struct stat a, b;
+				off_t p2000 = lseek(2000, 0, SEEK_CUR);
+				off_t p3000 = lseek(3000, 0, SEEK_CUR);
+
+				cr_check(round, p2000 == 9 && !fstat(2000, &a) &&
+					 !stat("/etc/passwd", &b) && a.st_ino == b.st_ino,
+					 "fd-2000", "fd 2000 at %lld (want 9), /etc/passwd",
+					 (long long)p2000);
+				cr_check(round, p3000 == 3 && !fstat(3000, &a) &&
+					 !stat("/etc/group", &b) && a.st_ino == b.st_ino,
+					 "fd-above-limit", "fd 3000 at %lld (want 3), /etc/group",
+					 (long long)p3000);
+				cr_check(round, !getrlimit(RLIMIT_NOFILE, &rl) &&
+					 rl.rlim_cur == 1024 && rl.rlim_max == 4096,
+					 "nofile-limit", "RLIMIT_NOFILE %llu/%llu (want 1024/4096)",
+					 (unsigned long long)rl.rlim_cur,
+					 (unsigned long long)rl.rlim_max);
+			}
 			{
 				uint8_t b[16];
 				int ok = pread(3, b, 16, p3) == 16;

@@ -102,7 +102,7 @@ const struct cpt_step cpt_steps[] = {
 	 * state, and files opened once so that every task sharing a file
 	 * shares its offset.
 	 */
-	RST_VE(ve_rst_open, "VE"),
+	RST_VE(ve_rst_open, "CPU features and host name"),
 	RST_VE(files_rst_open, "opening files"),
 	/*
 	 * Then each task in its own context.  Session and process group

@@ -1,6 +1,6 @@
 #!/bin/bash
 # A VE with ONBOOT=yes comes back by itself when its node reboots.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../lib.sh"
 
 N=node2
 V=111

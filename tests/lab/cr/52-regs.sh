@@ -3,8 +3,8 @@
 # processes spin with patterns in rbx, rbp, r8-r15, xmm0-15 and (if the
 # guest CPU has AVX) ymm0-15, MXCSR and the x87 control word, and count
 # any corruption.  AVX is SKIPped only when the guest CPU lacks it.
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../cr-lib.sh"
+. "$(dirname "$0")/../../lib.sh"
+. "$(dirname "$0")/../../cr-lib.sh"
 
 N=node2
 V=152

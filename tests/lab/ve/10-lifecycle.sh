@@ -2,7 +2,7 @@
 # VE lifecycle on node2 with the busybox template: create, set, start,
 # namespaces, networking across nodes, exec/exec2/enter, vzlist, stop,
 # restart, destroy.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../lib.sh"
 
 N=node2
 V=101

@@ -4,8 +4,8 @@
 # and dumpinfo (text and --json), restore, the count goes on with no gap
 # or duplicate; twice in a row; the stages (--suspend/--dump/--resume and
 # --kill); and "vzctl start" of a VE with a dump restores it.
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../cr-lib.sh"
+. "$(dirname "$0")/../../lib.sh"
+. "$(dirname "$0")/../../cr-lib.sh"
 
 N=node2
 V=150

@@ -7,8 +7,8 @@
 # counter continues, a queued timer signal survives; twice, the second time restored on the other server node.  Then a poll()
 # and a futex wait with 5 s timeouts are checkpointed 2.5 s in: each must
 # end after its remaining time, not restart from scratch.
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../cr-lib.sh"
+. "$(dirname "$0")/../../lib.sh"
+. "$(dirname "$0")/../../cr-lib.sh"
 
 N=node2
 M=node3

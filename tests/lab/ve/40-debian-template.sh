@@ -1,7 +1,7 @@
 #!/bin/bash
 # A VE from the debian template (sysvinit, python3) starts, runs python,
 # stops and is destroyed.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../lib.sh"
 
 N=node3
 V=120

@@ -4,8 +4,8 @@
 # ssh between the nodes, restore on node3.  The counts go on with no gap
 # or duplicate, the same pids, and the VE answers pings at its address
 # from node1.
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../cr-lib.sh"
+. "$(dirname "$0")/../../lib.sh"
+. "$(dirname "$0")/../../cr-lib.sh"
 
 SRC=node2
 DST=node3

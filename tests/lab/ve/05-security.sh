@@ -1,7 +1,7 @@
 #!/bin/bash
 # /dev/vzctl is for the node's root only: not for other users on the node,
 # not for root inside a VE (even with a device node made by hand).
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../lib.sh"
 
 N=node2
 V=105

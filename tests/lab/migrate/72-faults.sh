@@ -8,9 +8,9 @@
 # VE running on node2 with the same processes, the count going on with
 # no gap or duplicate, and nothing on node3.  Rollback after failures in
 # the middle of a migration: 73-vzmigrate-rollback.sh.
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../cr-lib.sh"
-. "$(dirname "$0")/../vzmigrate-lib.sh"
+. "$(dirname "$0")/../../lib.sh"
+. "$(dirname "$0")/../../cr-lib.sh"
+. "$(dirname "$0")/../../vzmigrate-lib.sh"
 
 A=node2
 B=node3

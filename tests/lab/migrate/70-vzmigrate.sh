@@ -6,9 +6,9 @@
 # source area; offline migration both ways (running and stopped VE);
 # --dry-run changes nothing on either node; bad command lines and unknown
 # VEIDs fail clearly.  Faults and rollback: 72-vzmigrate-faults.sh.
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../cr-lib.sh"
-. "$(dirname "$0")/../vzmigrate-lib.sh"
+. "$(dirname "$0")/../../lib.sh"
+. "$(dirname "$0")/../../cr-lib.sh"
+. "$(dirname "$0")/../../vzmigrate-lib.sh"
 
 A=node2
 B=node3

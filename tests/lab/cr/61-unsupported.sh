@@ -7,8 +7,8 @@
 # CPU-time clock, and the sockets of the plain busybox template (httpd,
 # nc).  Once the pipeline is gone, the same VE
 # checkpoints and restores fine.
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../cr-lib.sh"
+. "$(dirname "$0")/../../lib.sh"
+. "$(dirname "$0")/../../cr-lib.sh"
 
 N=node2
 V=161

@@ -2,8 +2,8 @@
 # A VE with 100 processes (cr-manyproc: init + 100 children with 256 KB
 # each, waiting in sigsuspend): after restore all 100 are alive with the
 # same pids and memory, and answer a signal.
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../cr-lib.sh"
+. "$(dirname "$0")/../../lib.sh"
+. "$(dirname "$0")/../../cr-lib.sh"
 
 N=node2
 V=157

@@ -3,8 +3,8 @@
 # namespace): not for other users on the node (even with the mode opened
 # up), not for root in another pid namespace, not for root inside a VE,
 # whose /proc is its own procfs (also when it mounts a new one).
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../cr-lib.sh"
+. "$(dirname "$0")/../../lib.sh"
+. "$(dirname "$0")/../../cr-lib.sh"
 
 N=node2
 V=160

@@ -7,9 +7,9 @@
 # running on node2 with the same processes, the count going on with no
 # gap or duplicate, and nothing on node3 (but what --keep-dst keeps).
 # In between, a migration that works.
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../cr-lib.sh"
-. "$(dirname "$0")/../vzmigrate-lib.sh"
+. "$(dirname "$0")/../../lib.sh"
+. "$(dirname "$0")/../../cr-lib.sh"
+. "$(dirname "$0")/../../vzmigrate-lib.sh"
 
 A=node2
 B=node3

@@ -1,7 +1,7 @@
 #!/bin/bash
 # vzctl refuses bad input with a non-zero exit and a clear message, and
 # leaves everything as it was: configs, private areas, mounts, running VEs.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../lib.sh"
 
 N=node2
 ve_cleanup $N 102 103 104 999

@@ -6,8 +6,8 @@
 # every 200 ms still firing at 5/s, and a 5 s nanosleep running across a
 # checkpoint: it must end about 5 s plus the checkpointed time after it
 # started (remaining time kept, not restarted from scratch).
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../cr-lib.sh"
+. "$(dirname "$0")/../../lib.sh"
+. "$(dirname "$0")/../../cr-lib.sh"
 
 N=node2
 V=154

@@ -3,8 +3,8 @@
 # every word checked.  Needs nodes with enough RAM (VZ_NODE_MEM, default
 # 1024 MiB): with less than 812 MB of MemTotal the size is reduced to
 # fit and the test says so.
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../cr-lib.sh"
+. "$(dirname "$0")/../../lib.sh"
+. "$(dirname "$0")/../../cr-lib.sh"
 
 N=node3
 V=158

@@ -7,8 +7,8 @@
 # must be reapable with status 42.  Then the same without the grandchild
 # in the child's session ("nosessionchild"), so that the rest is tested
 # even while that case is refused.
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../cr-lib.sh"
+. "$(dirname "$0")/../../lib.sh"
+. "$(dirname "$0")/../../cr-lib.sh"
 
 N=node2
 V=153
