@@ -25,6 +25,7 @@
 #                                  round 1 "before", then CYCLES (2) times
 #                                  chkpnt, restore, a round of CMD (check)
 #   cr_end NODE VEID               stop (checked), clean up, done_testing
+#   cr_host_pid NODE VEID VEPID    the host pid of VE pid VEPID, in $OUT
 #   cr_setup NODE...               build the workloads, copy them to the nodes
 #   cr_make_ve NODE VEID WORKLOAD [ARGS...]
 #                                  fresh VE with that workload as init
@@ -238,4 +239,17 @@ cr_end() {
 	ve_cleanup "$1" "$2"
 	on "$1" "rm -f /vz/dump/Dump.$2 /vz/dump/Dump.$2.*"
 	done_testing
+}
+
+# The VE's init is found with VE_TEST (vzctl-probe prints its host pid);
+# another task of the VE is the one with the init's pid namespace whose
+# innermost pid is VEPID.
+cr_host_pid() {
+	local node=$1 v=$2 vp=$3
+	on "$node" "init=\$(/usr/local/lib/vzlab/vzctl-probe /dev/vzctl $v | sed -n 's/^ok open ioctl=//p')
+		ns=\$(readlink /proc/\$init/ns/pid)
+		for d in /proc/[0-9]*; do
+			[ \"\$(readlink \$d/ns/pid 2>/dev/null)\" = \"\$ns\" ] || continue
+			awk -v vp=$vp '/^NSpid:/ && \$NF == vp { print \$2 }' \$d/status 2>/dev/null
+		done | head -n 1"
 }

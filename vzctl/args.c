@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Argument and configuration helpers common to the subcommands. */
-#include <stdlib.h>
-#include <string.h>
+/*
+ * Command line helpers shared by the subcommands and vzlist: the VEID
+ * argument, which every command taking one checks the same way and in the
+ * same order (none given, then one too many, then its value), and the
+ * option values more than one command takes.
+ */
 #include <unistd.h>
 
-#include "vzctl.h"
+#include "args.h"
+#include "net.h"
+#include "util.h"
 
 int parse_veid_arg(const char *s, unsigned int *veid)
 {
@@ -15,42 +20,59 @@ int parse_veid_arg(const char *s, unsigned int *veid)
 	return 0;
 }
 
-/* "vzctl CMD VEID" with no options at all. */
+int check_last_arg(int argc, char **argv, int first, const char *what)
+{
+	if (first >= argc) {
+		vz_error("%s is not given", what);
+		return VZ_INVALID_PARAMETER_SYNTAX;
+	}
+	if (first + 1 < argc) {
+		vz_error("Unexpected argument: %s", argv[first + 1]);
+		return VZ_INVALID_PARAMETER_SYNTAX;
+	}
+	return 0;
+}
+
+int parse_veid_at(int argc, char **argv, int first, unsigned int *veid)
+{
+	int ret = check_last_arg(argc, argv, first, "VE ID");
+
+	return ret ? ret : parse_veid_arg(argv[first], veid);
+}
+
 int parse_veid_only(int argc, char **argv, unsigned int *veid)
 {
-	if (argc < 2) {
-		vz_error("VE ID is not given");
-		return VZ_INVALID_PARAMETER_SYNTAX;
-	}
-	if (argc > 2) {
-		vz_error("Unexpected argument: %s", argv[2]);
-		return VZ_INVALID_PARAMETER_SYNTAX;
-	}
-	return parse_veid_arg(argv[1], veid);
+	return parse_veid_at(argc, argv, 1, veid);
 }
 
-/* Load and check the VE's configuration; root and priv are malloc'ed. */
-int ve_load(unsigned int veid, struct ve_conf *vc, char **root, char **priv)
+/* For an optstring starting with ':', after getopt_long() returned c. */
+int bad_option(char **argv, int c)
 {
-	int ret = ve_conf_load(vc, veid);
-
-	if (!ret)
-		ret = ve_conf_validate(vc);
-	if (!ret)
-		ret = ve_conf_paths(vc, root, priv);
-	if (ret)
-		ve_conf_free(vc);
-	return ret;
+	if (c == ':')
+		vz_error("Option %s requires an argument", argv[optind - 1]);
+	else
+		vz_error("Invalid option: %s", argv[optind - 1]);
+	return VZ_INVALID_PARAMETER_SYNTAX;
 }
 
-/* *pid = host pid of the VE's init or 0; returns 0 or an exit code. */
-int ve_get_state(unsigned int veid, pid_t *pid)
+int opt_ip(struct strlist *l, const char *s)
 {
-	int fd = vz_open();
+	struct ve_ip ip;
 
-	if (fd < 0)
-		return -fd;
-	*pid = ve_init_pid(fd, veid);
-	close(fd);
-	return *pid < 0 ? VZ_SYSTEM_ERROR : 0;
+	if (ip_parse(s, &ip)) {
+		vz_error("Invalid IP address: %s", s);
+		return VZ_BADIP;
+	}
+	if (!strlist_has(l, s))
+		strlist_add(l, s);
+	return 0;
+}
+
+int opt_hostname(const char *s)
+{
+	if (!valid_hostname(s)) {
+		vz_error("Invalid hostname: %s", s);
+		return VZ_BADHOSTNAME;
+	}
+	return 0;
 }

@@ -6,29 +6,33 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "vzctl.h"
+#include "args.h"
+#include "cmd.h"
+#include "config.h"
+#include "util.h"
 
-int parse_create(int argc, char **argv, struct create_opts *o)
+int parse_create(int argc, char **argv, void *opts)
 {
-	static const struct option opts[] = {
+	static const struct option longopts[] = {
 		{ "ostemplate",	required_argument, NULL, 't' },
 		{ "config",	required_argument, NULL, 'c' },
 		{ "ipadd",	required_argument, NULL, 'i' },
 		{ "hostname",	required_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ve_ip ip;
-	int c;
+	struct create_opts *o = opts;
+	int c, ret;
 
 	memset(o, 0, sizeof(*o));
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			if (!*optarg || strchr(optarg, '/') || optarg[0] == '.') {
@@ -45,38 +49,30 @@ int parse_create(int argc, char **argv, struct create_opts *o)
 			o->config = optarg;
 			break;
 		case 'i':
-			if (ip_parse(optarg, &ip)) {
-				vz_error("Invalid IP address: %s", optarg);
-				return VZ_BADIP;
-			}
-			if (!strlist_has(&o->ipadd, optarg))
-				strlist_add(&o->ipadd, optarg);
+			ret = opt_ip(&o->ipadd, optarg);
+			if (ret)
+				return ret;
 			break;
 		case 'h':
-			if (!valid_hostname(optarg)) {
-				vz_error("Invalid hostname: %s", optarg);
-				return VZ_BADHOSTNAME;
-			}
+			ret = opt_hostname(optarg);
+			if (ret)
+				return ret;
 			o->hostname = optarg;
 			break;
-		case ':':
-			vz_error("Option %s requires an argument",
-				 argv[optind - 1]);
-			return VZ_INVALID_PARAMETER_SYNTAX;
 		default:
-			vz_error("Invalid option: %s", argv[optind - 1]);
-			return VZ_INVALID_PARAMETER_SYNTAX;
+			return bad_option(argv, c);
 		}
 	}
-	if (optind >= argc) {
-		vz_error("VE ID is not given");
-		return VZ_INVALID_PARAMETER_SYNTAX;
-	}
-	if (optind + 1 < argc) {
-		vz_error("Unexpected argument: %s", argv[optind + 1]);
-		return VZ_INVALID_PARAMETER_SYNTAX;
-	}
-	return parse_veid_arg(argv[optind], &o->veid);
+	return parse_veid_at(argc, argv, optind, &o->veid);
+}
+
+void free_create_opts(void *opts)
+{
+	struct create_opts *o = opts;
+
+	strlist_free(&o->ipadd);
+	free(o->tmpl);
+	free(o->tarball);
 }
 
 /* TEMPLATE/cache/NAME.tar.gz, .tar.xz or .tar; NULL if none exists. */
@@ -156,107 +152,94 @@ out:
 	return ret;
 }
 
-int cmd_create(int argc, char **argv)
+/*
+ * Everything that can be refused before the lock is taken: the new
+ * configuration is complete and valid, and its template exists.
+ */
+int check_create(struct cmd_ve *ve, void *opts)
 {
-	struct create_opts o;
-	struct ve_conf vc;
-	char *lock = NULL, *root = NULL, *priv = NULL, *tarball = NULL;
-	char *tmpl = NULL, *confdir = NULL, *sample = NULL;
+	struct create_opts *o = opts;
+	struct ve_conf *vc = &ve->vc;
+	char *sample;
 	const char *v;
-	int ret;
+	int ret = 0;
 
-	ret = parse_create(argc, argv, &o);
-	if (ret)
-		goto out_opts;
-	ret = ve_conf_load(&vc, o.veid);
-	if (ret)
-		goto out_opts;
-	if (vc.ve_exists) {
-		vz_error("VE config file %s already exists", vc.ve_conf_path);
-		ret = VZ_FS_PRVT_AREA_EXIST;
-		goto out_conf;
+	if (vc->ve_exists) {
+		vz_error("VE config file %s already exists", vc->ve_conf_path);
+		return VZ_FS_PRVT_AREA_EXIST;
 	}
-	sample = o.config ? xstrdup(o.config) : ve_conf_get(&vc, "CONFIGFILE");
-	if (sample && *sample) {
-		ret = load_sample(&vc, sample);
-		if (ret)
-			goto out_conf;
-	}
+	sample = o->config ? xstrdup(o->config) : ve_conf_get(vc, "CONFIGFILE");
+	if (sample && *sample)
+		ret = load_sample(vc, sample);
+	free(sample);
+	if (ret)
+		return ret;
 	/* Keep $VEID unexpanded, as OpenVZ configs do. */
-	if (!conf_get(&vc.ve, "VE_ROOT") && (v = conf_get(&vc.global, "VE_ROOT")))
-		conf_set(&vc.ve, "VE_ROOT", v);
-	if (!conf_get(&vc.ve, "VE_PRIVATE") &&
-	    (v = conf_get(&vc.global, "VE_PRIVATE")))
-		conf_set(&vc.ve, "VE_PRIVATE", v);
-	tmpl = o.ostemplate ? xstrdup(o.ostemplate) :
-		ve_conf_get(&vc, "DEF_OSTEMPLATE");
-	if (!tmpl || !*tmpl) {
+	if (!conf_get(&vc->ve, "VE_ROOT") && (v = conf_get(&vc->global, "VE_ROOT")))
+		conf_set(&vc->ve, "VE_ROOT", v);
+	if (!conf_get(&vc->ve, "VE_PRIVATE") &&
+	    (v = conf_get(&vc->global, "VE_PRIVATE")))
+		conf_set(&vc->ve, "VE_PRIVATE", v);
+	o->tmpl = o->ostemplate ? xstrdup(o->ostemplate) :
+		ve_conf_get(vc, "DEF_OSTEMPLATE");
+	if (!o->tmpl || !*o->tmpl) {
 		vz_error("OS template is not specified (--ostemplate or DEF_OSTEMPLATE)");
-		ret = VZ_VE_OSTEMPLATE_NOTSET;
-		goto out_conf;
+		return VZ_VE_OSTEMPLATE_NOTSET;
 	}
-	conf_set(&vc.ve, "OSTEMPLATE", tmpl);
-	if (o.ipadd.n) {
-		char *ips = strlist_join(&o.ipadd, " ");
+	conf_set(&vc->ve, "OSTEMPLATE", o->tmpl);
+	if (o->ipadd.n) {
+		char *ips = strlist_join(&o->ipadd, " ");
 
-		conf_set(&vc.ve, "IP_ADDRESS", ips);
+		conf_set(&vc->ve, "IP_ADDRESS", ips);
 		free(ips);
 	}
-	if (o.hostname)
-		conf_set(&vc.ve, "HOSTNAME", o.hostname);
-	ret = ve_conf_validate(&vc);
+	if (o->hostname)
+		conf_set(&vc->ve, "HOSTNAME", o->hostname);
+	ret = ve_conf_validate(vc);
 	if (!ret)
-		ret = ve_conf_paths(&vc, &root, &priv);
+		ret = ve_conf_paths(vc, &ve->root, &ve->priv);
 	if (ret)
-		goto out_conf;
-	tarball = find_template_cache(&vc, tmpl);
-	if (!tarball) {
-		char *dir = ve_conf_get(&vc, "TEMPLATE");
+		return ret;
+	o->tarball = find_template_cache(vc, o->tmpl);
+	if (!o->tarball) {
+		char *dir = ve_conf_get(vc, "TEMPLATE");
 
 		vz_error("Cached OS template %s/cache/%s.tar.gz not found",
-			 dir ? dir : "/vz/template", tmpl);
+			 dir ? dir : "/vz/template", o->tmpl);
 		free(dir);
-		ret = VZ_PKGSET_NOT_FOUND;
-		goto out_paths;
+		return VZ_PKGSET_NOT_FOUND;
 	}
-	ret = ve_lock(&vc, &lock);
-	if (ret)
-		goto out_paths;
-	if (path_exists(priv)) {
-		vz_error("Private area already exists in %s", priv);
-		ret = VZ_FS_PRVT_AREA_EXIST;
-		goto out_unlock;
+	return 0;
+}
+
+int cmd_create(struct cmd_ve *ve, void *opts)
+{
+	const struct create_opts *o = opts;
+	char *confdir;
+	int ret;
+
+	if (path_exists(ve->priv)) {
+		vz_error("Private area already exists in %s", ve->priv);
+		return VZ_FS_PRVT_AREA_EXIST;
 	}
-	vz_msg("Creating VE private area (%s)", tmpl);
-	ret = unpack_template(tarball, priv);
+	vz_msg("Creating VE private area (%s)", o->tmpl);
+	ret = unpack_template(o->tarball, ve->priv);
 	if (ret)
-		goto out_unlock;
+		return ret;
 	confdir = xasprintf("%s/conf", vz_confdir());
 	if (mkdir_p(confdir, 0755)) {
 		vz_error("Unable to create %s: %s", confdir, strerror(errno));
 		ret = VZ_SYSTEM_ERROR;
 	} else {
-		free(vc.ve.path);
-		vc.ve.path = xstrdup(vc.ve_conf_path);
-		ret = conf_save(&vc.ve);
+		free(ve->vc.ve.path);
+		ve->vc.ve.path = xstrdup(ve->vc.ve_conf_path);
+		ret = conf_save(&ve->vc.ve);
 	}
+	free(confdir);
 	if (ret) {
-		remove_tree(priv);
-		goto out_unlock;
+		remove_tree(ve->priv);
+		return ret;
 	}
 	vz_msg("VE private area was created");
-out_unlock:
-	vz_unlock(lock);
-out_paths:
-	free(root);
-	free(priv);
-out_conf:
-	free(confdir);
-	free(tarball);
-	free(tmpl);
-	free(sample);
-	ve_conf_free(&vc);
-out_opts:
-	strlist_free(&o.ipadd);
-	return ret;
+	return 0;
 }

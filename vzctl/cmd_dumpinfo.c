@@ -1,382 +1,62 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vzctl dumpinfo: check a checkpoint image and describe it, one line per
- * record, or as one JSON object for scripts.  The image is read once,
- * front to back (it may be a pipe), and every rule of the format is
- * checked on the way (image.c); the exit code says whether it is valid.
- *
- * In JSON mode the object is complete and well-formed even when the
- * image is not: "valid" is false and "error" says why.  Strings from the
- * image (paths, comm) are untrusted bytes: escaped, never printed raw.
+ * vzctl dumpinfo: check a checkpoint image and describe it
+ * (image_print.c); the exit code says whether it is valid.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "image.h"
-#include "vzctl.h"
+#include "args.h"
+#include "cmd.h"
+#include "image_print.h"
+#include "util.h"
 
-/* Exit code for an image that breaks the format. */
-#define DUMPINFO_INVALID	1
-
-struct emitter {
-	FILE *out;
-	bool json;
-};
-
-static void json_string(FILE *out, const char *s, size_t len)
+int parse_dumpinfo(int argc, char **argv, void *opts)
 {
-	fputc('"', out);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			/* Bytes above ASCII as Latin-1: always valid JSON. */
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
-static void text_string(FILE *out, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (isprint(c) && c != '\\' && c != ' ')
-			fputc(c, out);
-		else
-			fprintf(out, "\\x%02x", c);
-	}
-}
-
-static void emit_u(const struct emitter *e, const char *name,
-		   unsigned long long v)
-{
-	if (e->json)
-		fprintf(e->out, ",\"%s\":%llu", name, v);
-	else
-		fprintf(e->out, " %s=%llu", name, v);
-}
-
-static void emit_x(const struct emitter *e, const char *name,
-		   unsigned long long v)
-{
-	if (e->json)
-		fprintf(e->out, ",\"%s\":\"%#llx\"", name, v);
-	else
-		fprintf(e->out, " %s=%#llx", name, v);
-}
-
-static void emit_o(const struct emitter *e, const char *name,
-		   unsigned long long v)
-{
-	if (e->json)
-		fprintf(e->out, ",\"%s\":\"0%llo\"", name, v);
-	else
-		fprintf(e->out, " %s=0%llo", name, v);
-}
-
-static void emit_s(const struct emitter *e, const char *name, const char *s,
-		   size_t len)
-{
-	if (e->json) {
-		fprintf(e->out, ",\"%s\":", name);
-		json_string(e->out, s, len);
-	} else {
-		fprintf(e->out, " %s=", name);
-		text_string(e->out, s, len);
-	}
-}
-
-/* An object index, or CPT_NO_OBJ (none: null in JSON, "-" in text). */
-static void emit_ref(const struct emitter *e, const char *name, uint32_t v)
-{
-	if (v != CPT_NO_OBJ)
-		emit_u(e, name, v);
-	else if (e->json)
-		fprintf(e->out, ",\"%s\":null", name);
-	else
-		fprintf(e->out, " %s=-", name);
-}
-
-static void emit_cstr(const struct emitter *e, const char *name,
-		      const char *s, size_t max)
-{
-	emit_s(e, name, s, strnlen(s, max));
-}
-
-static const char *file_kind(uint32_t kind)
-{
-	switch (kind) {
-	case CPT_FILE_REG: return "reg";
-	case CPT_FILE_CHR: return "chr";
-	case CPT_FILE_DIR: return "dir";
-	}
-	return "?";
-}
-
-static const char *vma_kind(uint32_t kind)
-{
-	static const char *const names[] = {
-		[CPT_VMA_ANON_PRIVATE] = "anon-private",
-		[CPT_VMA_ANON_SHARED] = "anon-shared",
-		[CPT_VMA_FILE_PRIVATE] = "file-private",
-		[CPT_VMA_FILE_SHARED] = "file-shared",
-		[CPT_VMA_VDSO] = "vdso",
-		[CPT_VMA_VVAR] = "vvar",
-	};
-
-	return kind < sizeof(names) / sizeof(names[0]) && names[kind] ?
-		names[kind] : "?";
-}
-
-static void emit_fields(const struct emitter *e, const struct img_record *rec)
-{
-	const char *kind;
-
-	switch (rec->h.type) {
-	case CPT_REC_VE:
-		emit_u(e, "veid", rec->u.cpt_ve.veid);
-		emit_u(e, "nr_tasks", rec->u.cpt_ve.nr_tasks);
-		break;
-	case CPT_REC_UTS:
-		emit_cstr(e, "nodename", rec->u.cpt_uts.nodename, 65);
-		emit_cstr(e, "release", rec->u.cpt_uts.release, 65);
-		break;
-	case CPT_REC_FILE:
-		kind = file_kind(rec->u.cpt_file.kind);
-		emit_s(e, "kind", kind, strlen(kind));
-		emit_x(e, "flags", rec->u.cpt_file.flags);
-		emit_u(e, "pos", rec->u.cpt_file.pos);
-		emit_o(e, "mode", rec->u.cpt_file.mode);
-		if (rec->u.cpt_file.kind == CPT_FILE_CHR)
-			emit_x(e, "rdev", rec->u.cpt_file.rdev);
-		emit_s(e, "path", (const char *)rec->var, rec->var_len);
-		break;
-	case CPT_REC_FILES:
-		emit_u(e, "max_fds", rec->u.cpt_files.max_fds);
-		emit_u(e, "nr_fds", rec->u.cpt_files.nr_fds);
-		break;
-	case CPT_REC_FD:
-		emit_u(e, "fd", rec->u.cpt_fd.fd);
-		emit_u(e, "file", rec->u.cpt_fd.file);
-		emit_u(e, "cloexec", rec->u.cpt_fd.cloexec);
-		break;
-	case CPT_REC_FS:
-		emit_o(e, "umask", rec->u.cpt_fs.umask);
-		emit_s(e, "root", (const char *)rec->var, rec->u.cpt_fs.root_len);
-		emit_s(e, "cwd", (const char *)rec->var + rec->u.cpt_fs.root_len,
-		       rec->u.cpt_fs.cwd_len);
-		break;
-	case CPT_REC_MM:
-		emit_u(e, "nr_vmas", rec->u.cpt_mm.nr_vmas);
-		emit_x(e, "start_code", rec->u.cpt_mm.start_code);
-		emit_x(e, "brk", rec->u.cpt_mm.brk);
-		emit_x(e, "start_stack", rec->u.cpt_mm.start_stack);
-		break;
-	case CPT_REC_VMA:
-		emit_x(e, "start", rec->u.cpt_vma.start);
-		emit_x(e, "end", rec->u.cpt_vma.end);
-		kind = vma_kind(rec->u.cpt_vma.kind);
-		emit_s(e, "kind", kind, strlen(kind));
-		emit_x(e, "prot", rec->u.cpt_vma.prot);
-		emit_u(e, "pgoff", rec->u.cpt_vma.pgoff);
-		if (rec->var_len)
-			emit_s(e, "path", (const char *)rec->var, rec->var_len);
-		break;
-	case CPT_REC_TASK:
-		emit_u(e, "pid", rec->u.cpt_task.pid);
-		emit_u(e, "tgid", rec->u.cpt_task.tgid);
-		emit_u(e, "ppid", rec->u.cpt_task.ppid);
-		emit_cstr(e, "comm", rec->u.cpt_task.comm, sizeof(rec->u.cpt_task.comm));
-		kind = rec->u.cpt_task.state == CPT_TASK_ZOMBIE ? "zombie" : "running";
-		emit_s(e, "state", kind, strlen(kind));
-		emit_ref(e, "mm", rec->u.cpt_task.mm);
-		emit_ref(e, "files", rec->u.cpt_task.files);
-		emit_ref(e, "fs", rec->u.cpt_task.fs);
-		emit_ref(e, "sighand", rec->u.cpt_task.sighand);
-		break;
-	case CPT_REC_CREDS:
-		emit_u(e, "uid", rec->u.cpt_creds.uid);
-		emit_u(e, "gid", rec->u.cpt_creds.gid);
-		emit_u(e, "ngroups", rec->u.cpt_creds.ngroups);
-		break;
-	case CPT_REC_REGS:
-		emit_x(e, "ip", rec->u.cpt_regs.ip);
-		emit_x(e, "sp", rec->u.cpt_regs.sp);
-		break;
-	case CPT_REC_XSAVE:
-		kind = rec->u.cpt_xsave.format == CPT_FPU_FXSAVE ? "fxsave" : "xsave";
-		emit_s(e, "format", kind, strlen(kind));
-		emit_u(e, "size", rec->u.cpt_xsave.size);
-		break;
-	case CPT_REC_SIGPENDING:
-		emit_u(e, "shared", rec->u.cpt_siginfo.shared);
-		break;
-	case CPT_REC_SIGNAL:
-		emit_u(e, "leader_pid", rec->u.cpt_signal.leader_pid);
-		emit_u(e, "next_timer_id", rec->u.cpt_signal.next_timer_id);
-		break;
-	case CPT_REC_POSIX_TIMER:
-		emit_u(e, "id", rec->u.cpt_posix_timer.id);
-		emit_u(e, "clock", rec->u.cpt_posix_timer.clock);
-		emit_u(e, "notify", rec->u.cpt_posix_timer.sigev_notify);
-		emit_u(e, "signo", rec->u.cpt_posix_timer.sigev_signo);
-		emit_u(e, "value_ns", rec->u.cpt_posix_timer.value_ns);
-		emit_u(e, "interval_ns", rec->u.cpt_posix_timer.interval_ns);
-		break;
-	case CPT_REC_PAGES:
-		emit_u(e, "mm", rec->u.cpt_pages.mm);
-		emit_x(e, "start", rec->u.cpt_pages.start);
-		emit_u(e, "nr_pages", rec->u.cpt_pages.nr_pages);
-		break;
-	case CPT_REC_END:
-		emit_u(e, "nr_records", rec->u.cpt_end.nr_records);
-		emit_x(e, "crc_of_crcs", rec->u.cpt_end.crc_of_crcs);
-		break;
-	default:
-		break;
-	}
-}
-
-static void print_header(const struct emitter *e,
-			 const struct cpt_image_header *h)
-{
-	if (e->json) {
-		fprintf(e->out, "\"header\":{\"version\":\"%u.%u\"",
-			h->version >> 16, h->version & 0xffff);
-	} else {
-		fprintf(e->out, "Image version %u.%u:", h->version >> 16,
-			h->version & 0xffff);
-	}
-	emit_u(e, "hdr_len", h->hdr_len);
-	emit_s(e, "arch", "x86_64", 6);
-	emit_u(e, "page_size", h->page_size);
-	emit_u(e, "hz", h->hz);
-	emit_u(e, "veid", h->veid);
-	emit_x(e, "cpu_caps", h->cpu_caps);
-	emit_x(e, "xfeatures", h->xfeatures);
-	emit_u(e, "realtime_ns", h->realtime_ns);
-	emit_u(e, "monotonic_ns", h->monotonic_ns);
-	emit_u(e, "boottime_ns", h->boottime_ns);
-	emit_x(e, "crc", h->crc);
-	fputs(e->json ? "}" : "\n", e->out);
-}
-
-static void print_record(const struct emitter *e, const struct img_record *rec,
-			 bool first)
-{
-	const char *name = cpt_rec_name(rec->h.type);
-
-	if (e->json) {
-		fprintf(e->out, "%s{\"offset\":%llu,\"type\":\"%s\",\"index\":%u,\"len\":%u",
-			first ? "" : ",", (unsigned long long)rec->offset,
-			name, rec->h.index, rec->h.len);
-		emit_fields(e, rec);
-		fputc('}', e->out);
-	} else {
-		fprintf(e->out, "%12llu %-11s %6u %8u ",
-			(unsigned long long)rec->offset, name, rec->h.index,
-			rec->h.len);
-		emit_fields(e, rec);
-		fputc('\n', e->out);
-	}
-}
-
-/* Returns 0 (valid), DUMPINFO_INVALID or VZ_SYSTEM_ERROR (read error). */
-int dumpinfo_fd(int fd, FILE *out, bool json)
-{
-	struct emitter e = { .out = out, .json = json };
-	struct img_reader r;
-	struct img_record rec;
-	uint64_t nrec = 0;
-	int ret;
-
-	img_reader_init(&r, fd);
-	if (json)
-		fputc('{', out);
-	ret = img_read_header(&r);
-	if (!ret) {
-		print_header(&e, &r.ck.hdr);
-		if (json)
-			fputs(",\"records\":[", out);
-		else
-			fprintf(out, "%12s %-11s %6s %8s  %s\n", "OFFSET",
-				"TYPE", "INDEX", "LEN", "DETAILS");
-		while ((ret = img_next(&r, &rec)) == 1)
-			print_record(&e, &rec, nrec++ == 0);
-		if (json)
-			fputc(']', out);
-	} else if (json) {
-		fputs("\"header\":null,\"records\":[]", out);
-	}
-	if (json) {
-		fprintf(out, ",\"size\":%llu,\"valid\":%s",
-			(unsigned long long)r.off, ret == 0 ? "true" : "false");
-		if (ret) {
-			fputs(",\"error\":", out);
-			json_string(out, r.err, strlen(r.err));
-		}
-		fputs("}\n", out);
-	} else if (ret == 0) {
-		fprintf(out, "Image is valid: %llu records, %llu bytes\n",
-			(unsigned long long)nrec, (unsigned long long)r.off);
-	}
-	fflush(out);
-	if (ret) {
-		vz_error("Invalid image: %s", r.err);
-		ret = r.io_error ? VZ_SYSTEM_ERROR : DUMPINFO_INVALID;
-	}
-	img_reader_free(&r);
-	return ret;
-}
-
-int cmd_dumpinfo(int argc, char **argv)
-{
-	static const struct option opts[] = {
+	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path;
-	bool json = false;
-	int c, fd, ret;
+	struct dumpinfo_opts *o = opts;
+	int c, ret;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		if (c == 'j') {
-			json = true;
+			o->json = true;
 			continue;
 		}
 		vz_error("Invalid option: %s", argv[optind - 1]);
 		return VZ_INVALID_PARAMETER_SYNTAX;
 	}
-	if (optind >= argc) {
-		vz_error("Dump file is not given");
-		return VZ_INVALID_PARAMETER_SYNTAX;
-	}
-	if (optind + 1 < argc) {
-		vz_error("Unexpected argument: %s", argv[optind + 1]);
-		return VZ_INVALID_PARAMETER_SYNTAX;
-	}
-	path = argv[optind];
-	if (!strcmp(path, "-")) {
+	ret = check_last_arg(argc, argv, optind, "Dump file");
+	if (!ret)
+		o->path = argv[optind];
+	return ret;
+}
+
+int cmd_dumpinfo(struct cmd_ve *ve, void *opts)
+{
+	const struct dumpinfo_opts *o = opts;
+	int fd, ret;
+
+	(void)ve;
+	if (!strcmp(o->path, "-")) {
 		fd = STDIN_FILENO;
 	} else {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = open(o->path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
-			vz_error("Unable to open %s: %s", path, strerror(errno));
+			vz_error("Unable to open %s: %s", o->path,
+				 strerror(errno));
 			return VZ_SYSTEM_ERROR;
 		}
 	}
-	ret = dumpinfo_fd(fd, stdout, json);
+	ret = dumpinfo_fd(fd, stdout, o->json);
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return ret;

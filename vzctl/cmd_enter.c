@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -18,7 +19,9 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "vzctl.h"
+#include "cmd.h"
+#include "util.h"
+#include "ve.h"
 
 #define EOT	'\004'
 
@@ -137,20 +140,18 @@ static void relay(int master)
 	}
 }
 
-int cmd_enter(int argc, char **argv)
+int cmd_enter(struct cmd_ve *ve, void *opts)
 {
 	struct termios saved, raw;
 	bool tty = isatty(STDIN_FILENO);
 	char slave_name[64];
 	int fd, master, ret, err, sync[2], status;
 	struct winsize ws;
-	unsigned int veid;
+	unsigned int veid = ve->veid;
 	ssize_t n;
 	pid_t pid;
 
-	ret = parse_veid_only(argc, argv, &veid);
-	if (ret)
-		return ret;
+	(void)opts;
 	fd = vz_open();
 	if (fd < 0)
 		return -fd;

@@ -6,15 +6,20 @@
  * OpenVZ.  A command of "-" makes the shell read commands from stdin.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "vzctl.h"
+#include "args.h"
+#include "cmd.h"
+#include "util.h"
+#include "ve.h"
 
-int parse_exec(int argc, char **argv, struct exec_opts *o)
+int parse_exec(int argc, char **argv, void *opts)
 {
+	struct exec_opts *o = opts;
 	struct strlist words = { 0 };
 	int ret;
 
@@ -39,20 +44,11 @@ int parse_exec(int argc, char **argv, struct exec_opts *o)
 	return 0;
 }
 
-/* The environment a command inside the VE starts with. */
-void ve_exec_env(char **envp, size_t max)
+void free_exec_opts(void *opts)
 {
-	static char term[256];
-	const char *t = getenv("TERM");
-	size_t n = 0;
+	struct exec_opts *o = opts;
 
-	envp[n++] = VE_PATH_ENV;
-	envp[n++] = "HOME=/root";
-	if (t && strlen(t) < sizeof(term) - 6 && n + 1 < max) {
-		snprintf(term, sizeof(term), "TERM=%s", t);
-		envp[n++] = term;
-	}
-	envp[n] = NULL;
+	free(o->command);
 }
 
 /* Returns the command's wait status or -1, or an exit code in *ret. */
@@ -100,16 +96,11 @@ static int run_in_ve(const struct exec_opts *o, int *ret)
 	return status;
 }
 
-static int do_exec(int argc, char **argv, bool pass_status)
+static int do_exec(const struct exec_opts *o, bool pass_status)
 {
-	struct exec_opts o;
 	int ret, status;
 
-	ret = parse_exec(argc, argv, &o);
-	if (ret)
-		return ret;
-	status = run_in_ve(&o, &ret);
-	free(o.command);
+	status = run_in_ve(o, &ret);
 	if (status < 0)
 		return ret;
 	if (WIFSIGNALED(status))
@@ -120,12 +111,14 @@ static int do_exec(int argc, char **argv, bool pass_status)
 	return WEXITSTATUS(status) ? VZ_COMMAND_EXECUTION_ERROR : 0;
 }
 
-int cmd_exec(int argc, char **argv)
+int cmd_exec(struct cmd_ve *ve, void *opts)
 {
-	return do_exec(argc, argv, false);
+	(void)ve;
+	return do_exec(opts, false);
 }
 
-int cmd_exec2(int argc, char **argv)
+int cmd_exec2(struct cmd_ve *ve, void *opts)
 {
-	return do_exec(argc, argv, true);
+	(void)ve;
+	return do_exec(opts, true);
 }

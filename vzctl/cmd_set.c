@@ -6,57 +6,61 @@
 #include <errno.h>
 #include <getopt.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "vzctl.h"
+#include "args.h"
+#include "caps.h"
+#include "devnodes.h"
+#include "cmd.h"
+#include "config.h"
+#include "net.h"
+#include "util.h"
+#include "ve.h"
 
-int parse_set(int argc, char **argv, struct set_opts *o)
+int parse_set(int argc, char **argv, void *opts)
 {
-	static const struct option opts[] = {
+	static const struct option longopts[] = {
 		{ "ipadd",	required_argument, NULL, 'a' },
 		{ "ipdel",	required_argument, NULL, 'd' },
 		{ "hostname",	required_argument, NULL, 'h' },
 		{ "nameserver",	required_argument, NULL, 'n' },
 		{ "onboot",	required_argument, NULL, 'o' },
+		{ "capability",	required_argument, NULL, 'c' },
+		{ "devnodes",	required_argument, NULL, 'D' },
 		{ "save",	no_argument,	   NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct set_opts *o = opts;
 	struct ve_ip ip;
-	int c;
+	int c, ret;
 
 	memset(o, 0, sizeof(*o));
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
-			if (ip_parse(optarg, &ip)) {
-				vz_error("Invalid IP address: %s", optarg);
-				return VZ_BADIP;
-			}
-			if (!strlist_has(&o->ipadd, optarg))
-				strlist_add(&o->ipadd, optarg);
+			ret = opt_ip(&o->ipadd, optarg);
+			if (ret)
+				return ret;
 			break;
 		case 'd':
 			if (!strcmp(optarg, "all")) {
 				o->ipdel_all = true;
 				break;
 			}
-			if (ip_parse(optarg, &ip)) {
-				vz_error("Invalid IP address: %s", optarg);
-				return VZ_BADIP;
-			}
-			if (!strlist_has(&o->ipdel, optarg))
-				strlist_add(&o->ipdel, optarg);
+			ret = opt_ip(&o->ipdel, optarg);
+			if (ret)
+				return ret;
 			break;
 		case 'h':
-			if (!valid_hostname(optarg)) {
-				vz_error("Invalid hostname: %s", optarg);
-				return VZ_BADHOSTNAME;
-			}
+			ret = opt_hostname(optarg);
+			if (ret)
+				return ret;
 			o->hostname = optarg;
 			break;
 		case 'n':
@@ -75,28 +79,41 @@ int parse_set(int argc, char **argv, struct set_opts *o)
 			}
 			o->onboot = optarg;
 			break;
+		case 'c': {
+			unsigned int cap;
+			bool on;
+
+			if (cap_setting_parse(optarg, &cap, &on)) {
+				vz_error("Invalid capability setting: %s (use name:on or name:off)",
+					 optarg);
+				return VZ_INVALID_PARAMETER_VALUE;
+			}
+			strlist_add(&o->capability, optarg);
+			break;
+		}
+		case 'D': {
+			struct devnode d;
+
+			ret = devnode_parse(optarg, &d);
+			if (ret)
+				return ret;
+			strlist_add(&o->devnodes, optarg);
+			break;
+		}
 		case 's':
 			o->save = true;
 			break;
-		case ':':
-			vz_error("Option %s requires an argument",
-				 argv[optind - 1]);
-			return VZ_INVALID_PARAMETER_SYNTAX;
 		default:
-			vz_error("Invalid option: %s", argv[optind - 1]);
-			return VZ_INVALID_PARAMETER_SYNTAX;
+			return bad_option(argv, c);
 		}
 	}
-	if (optind >= argc) {
-		vz_error("VE ID is not given");
-		return VZ_INVALID_PARAMETER_SYNTAX;
-	}
-	if (optind + 1 < argc) {
-		vz_error("Unexpected argument: %s", argv[optind + 1]);
-		return VZ_INVALID_PARAMETER_SYNTAX;
-	}
+	/* Its value is checked last, after what was asked of it. */
+	ret = check_last_arg(argc, argv, optind, "VE ID");
+	if (ret)
+		return ret;
 	if (!o->ipadd.n && !o->ipdel.n && !o->ipdel_all && !o->hostname &&
-	    !o->nameserver.n && !o->onboot) {
+	    !o->nameserver.n && !o->onboot && !o->capability.n &&
+	    !o->devnodes.n) {
 		vz_error("No parameters to set given");
 		return VZ_INVALID_PARAMETER_SYNTAX;
 	}
@@ -127,11 +144,74 @@ static ssize_t find_ip(const struct strlist *l, const char *ip)
 	return -1;
 }
 
+void free_set_opts(void *opts)
+{
+	struct set_opts *o = opts;
+
+	strlist_free(&o->ipadd);
+	strlist_free(&o->ipdel);
+	strlist_free(&o->nameserver);
+	strlist_free(&o->capability);
+	strlist_free(&o->devnodes);
+}
+
+/*
+ * Device nodes on a running VE: the permission from the host, the node
+ * (or its removal) in the VE's /dev, from inside.
+ */
+static int set_live_devnodes(unsigned int veid, const struct strlist *l)
+{
+	struct devnode *d = xmalloc(l->n * sizeof(*d));
+	int fd, ret = 0, status;
+	pid_t pid;
+
+	for (size_t i = 0; i < l->n && !ret; i++)
+		ret = devnode_parse(l->v[i], &d[i]);
+	fd = ret ? -1 : vz_open();
+	if (fd < 0 && !ret)
+		ret = -fd;
+	if (!ret)
+		ret = devnodes_grant(fd, veid, d, l->n);
+	if (!ret) {
+		fflush(stdout);
+		fflush(stderr);
+		pid = fork();
+		if (pid == 0)
+			_exit(ve_enter(fd, veid) || devnodes_make(d, l->n));
+		if (pid < 0 || waitpid(pid, &status, 0) < 0 ||
+		    !WIFEXITED(status) || WEXITSTATUS(status)) {
+			vz_error("Unable to make the device nodes in VE %u", veid);
+			ret = VZ_SYSTEM_ERROR;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	free(d);
+	return ret;
+}
+
+/* A list setting (CAPABILITY, DEVNODES) with each of l applied. */
+static void save_list(struct conf_file *cf, const char *key,
+		      const struct strlist *l,
+		      char *(*apply)(const char *cur, const char *s))
+{
+	const char *cur = conf_get(cf, key);
+	char *val = xstrdup(cur ? cur : "");
+
+	for (size_t i = 0; i < l->n; i++) {
+		char *next = apply(val, l->v[i]);
+
+		free(val);
+		val = next;
+	}
+	conf_set(cf, key, val);
+	free(val);
+}
+
 static int set_live_hostname(pid_t init_pid, const char *root,
 			     const char *hostname)
 {
-	char *text = xasprintf("%s\n", hostname);
-	int status, ret = 0;
+	int status;
 	pid_t pid;
 
 	fflush(stdout);
@@ -146,54 +226,37 @@ static int set_live_hostname(pid_t init_pid, const char *root,
 	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
 	    WEXITSTATUS(status)) {
 		vz_error("Unable to set hostname in VE");
-		ret = VZ_SYSTEM_ERROR;
-	} else if (ve_write_file(root, "etc", "hostname", text)) {
-		vz_error("Unable to write %s/etc/hostname: %s", root,
-			 strerror(errno));
-		ret = VZ_SYSTEM_ERROR;
+		return VZ_SYSTEM_ERROR;
 	}
-	free(text);
-	return ret;
+	return ve_write_hostname(root, hostname);
 }
 
-int cmd_set(int argc, char **argv)
+int cmd_set(struct cmd_ve *ve, void *opts)
 {
-	struct set_opts o;
-	struct ve_conf vc;
+	const struct set_opts *o = opts;
 	struct strlist ips = { 0 }, removed = { 0 }, added = { 0 };
-	char *lock = NULL, *root = NULL, *priv = NULL, *cur = NULL, *bridge;
+	char *cur, *bridge = ve_conf_get(&ve->vc, "VE_BRIDGE");
 	pid_t pid = 0;
 	int ret;
 
-	ret = parse_set(argc, argv, &o);
-	if (ret)
-		goto out_opts;
-	ret = ve_load(o.veid, &vc, &root, &priv);
-	if (ret)
-		goto out_opts;
-	bridge = ve_conf_get(&vc, "VE_BRIDGE");
-	ret = ve_lock(&vc, &lock);
-	if (ret)
-		goto out_conf;
-
 	/* Work out the new address list completely before touching the VE. */
-	cur = ve_conf_get(&vc, "IP_ADDRESS");
+	cur = ve_conf_get(&ve->vc, "IP_ADDRESS");
 	strlist_split(&ips, cur);
-	if (o.ipdel_all) {
+	if (o->ipdel_all) {
 		for (size_t i = 0; i < ips.n; i++)
 			strlist_add(&removed, ips.v[i]);
 		strlist_free(&ips);
 	}
-	for (size_t i = 0; i < o.ipdel.n; i++) {
-		ssize_t at = find_ip(&ips, o.ipdel.v[i]);
+	for (size_t i = 0; i < o->ipdel.n; i++) {
+		ssize_t at = find_ip(&ips, o->ipdel.v[i]);
 
 		if (at < 0) {
-			if (o.ipdel_all)
+			if (o->ipdel_all)
 				continue;
 			vz_error("IP address %s is not assigned to VE %u",
-				 o.ipdel.v[i], o.veid);
+				 o->ipdel.v[i], o->veid);
 			ret = VZ_INVALID_PARAMETER_VALUE;
-			goto out_unlock;
+			goto out;
 		}
 		char *gone = xstrdup(ips.v[at]);
 
@@ -201,25 +264,25 @@ int cmd_set(int argc, char **argv)
 		strlist_del(&ips, gone);
 		free(gone);
 	}
-	for (size_t i = 0; i < o.ipadd.n; i++) {
-		if (find_ip(&ips, o.ipadd.v[i]) >= 0)
+	for (size_t i = 0; i < o->ipadd.n; i++) {
+		if (find_ip(&ips, o->ipadd.v[i]) >= 0)
 			continue;	/* already there */
-		strlist_add(&ips, o.ipadd.v[i]);
-		strlist_add(&added, o.ipadd.v[i]);
+		strlist_add(&ips, o->ipadd.v[i]);
+		strlist_add(&added, o->ipadd.v[i]);
 	}
 
-	ret = ve_get_state(o.veid, &pid);
+	ret = ve_get_state(o->veid, &pid);
 	if (ret)
-		goto out_unlock;
-	if (o.save && !vc.ve_exists) {
-		vz_error("VE config file %s does not exist", vc.ve_conf_path);
+		goto out;
+	if (o->save && !ve->vc.ve_exists) {
+		vz_error("VE config file %s does not exist", ve->vc.ve_conf_path);
 		ret = VZ_NOVECONFIG;
-		goto out_unlock;
+		goto out;
 	}
-	if (pid == 0 && !o.save) {
+	if (pid == 0 && !o->save) {
 		vz_error("Unable to apply new parameters: VE is not running (use --save to change its configuration)");
 		ret = VZ_VE_NOT_RUNNING;
-		goto out_unlock;
+		goto out;
 	}
 
 	if (pid > 0) {
@@ -239,64 +302,56 @@ int cmd_set(int argc, char **argv)
 		}
 		for (size_t i = 0; i < added.n && !ret; i++)
 			ret = ve_ip_change(pid, added.v[i], bridge, true);
-		if (!ret && o.hostname) {
-			ret = set_live_hostname(pid, root, o.hostname);
+		if (!ret && o->hostname) {
+			ret = set_live_hostname(pid, ve->root, o->hostname);
 			if (!ret)
-				vz_msg("Set hostname: %s", o.hostname);
+				vz_msg("Set hostname: %s", o->hostname);
 		}
-		if (!ret && o.nameserver.n) {
-			char *text = resolv_conf_text(&o.nameserver);
-
-			if (ve_write_file(root, "etc", "resolv.conf", text)) {
-				vz_error("Unable to write %s/etc/resolv.conf: %s",
-					 root, strerror(errno));
-				ret = VZ_SYSTEM_ERROR;
-			} else {
-				vz_msg("File resolv.conf was modified");
-			}
-			free(text);
-		}
+		if (!ret && o->nameserver.n)
+			ret = ve_write_resolv_conf(ve->root, &o->nameserver);
+		if (!ret && o->devnodes.n)
+			ret = set_live_devnodes(o->veid, &o->devnodes);
+		/* As OpenVZ: the bounding set of running tasks stays. */
+		if (!ret && o->capability.n)
+			vz_msg("Capabilities are applied when the VE starts");
 		if (ret)
-			goto out_unlock;
+			goto out;
 	}
 
-	if (o.save) {
+	if (o->save) {
 		if (removed.n || added.n) {
 			char *l = strlist_join(&ips, " ");
 
-			conf_set(&vc.ve, "IP_ADDRESS", l);
+			conf_set(&ve->vc.ve, "IP_ADDRESS", l);
 			free(l);
 		}
-		if (o.hostname)
-			conf_set(&vc.ve, "HOSTNAME", o.hostname);
-		if (o.nameserver.n) {
-			char *l = strlist_join(&o.nameserver, " ");
+		if (o->hostname)
+			conf_set(&ve->vc.ve, "HOSTNAME", o->hostname);
+		if (o->nameserver.n) {
+			char *l = strlist_join(&o->nameserver, " ");
 
-			conf_set(&vc.ve, "NAMESERVER", l);
+			conf_set(&ve->vc.ve, "NAMESERVER", l);
 			free(l);
 		}
-		if (o.onboot)
-			conf_set(&vc.ve, "ONBOOT", o.onboot);
-		ret = conf_save(&vc.ve);
+		if (o->onboot)
+			conf_set(&ve->vc.ve, "ONBOOT", o->onboot);
+		if (o->capability.n)
+			save_list(&ve->vc.ve, "CAPABILITY", &o->capability,
+				  caps_setting_apply);
+		if (o->devnodes.n)
+			save_list(&ve->vc.ve, "DEVNODES", &o->devnodes,
+				  devnodes_setting_apply);
+		ret = conf_save(&ve->vc.ve);
 		if (!ret)
-			vz_msg("Saved parameters for VE %u", o.veid);
+			vz_msg("Saved parameters for VE %u", o->veid);
 	} else {
 		fprintf(stderr, "WARNING: Settings were not saved and will be reset to original values on next start (use --save flag)\n");
 	}
-out_unlock:
-	vz_unlock(lock);
-out_conf:
-	free(bridge);
-	free(cur);
-	free(root);
-	free(priv);
-	ve_conf_free(&vc);
-out_opts:
+out:
 	strlist_free(&ips);
 	strlist_free(&removed);
 	strlist_free(&added);
-	strlist_free(&o.ipadd);
-	strlist_free(&o.ipdel);
-	strlist_free(&o.nameserver);
+	free(cur);
+	free(bridge);
 	return ret;
 }

@@ -4,33 +4,25 @@
  * trailing "suspended" for a VE frozen by a checkpoint or restore
  * context.
  */
-#include <stdlib.h>
+#include <stdio.h>
 
-#include "vzctl.h"
+#include "cmd.h"
+#include "cpt_client.h"
+#include "util.h"
+#include "ve.h"
 
-int cmd_status(int argc, char **argv)
+int cmd_status(struct cmd_ve *ve, void *opts)
 {
-	struct ve_conf vc;
-	char *root, *priv;
-	unsigned int veid;
 	pid_t pid;
 	int ret;
 
-	ret = parse_veid_only(argc, argv, &veid);
-	if (ret)
-		return ret;
-	ret = ve_load(veid, &vc, &root, &priv);
-	if (ret)
-		return ret;
-	ret = ve_get_state(veid, &pid);
+	(void)opts;
+	ret = ve_get_state(ve->veid, &pid);
 	if (!ret)
-		printf("VEID %u %s %s %s%s\n", veid,
-		       is_dir(priv) ? "exist" : "deleted",
-		       ve_is_mounted(root) ? "mounted" : "unmounted",
+		printf("VEID %u %s %s %s%s\n", ve->veid,
+		       is_dir(ve->priv) ? "exist" : "deleted",
+		       ve_is_mounted(ve->root) ? "mounted" : "unmounted",
 		       pid > 0 ? "running" : "down",
-		       pid > 0 && cpt_ve_suspended(veid) ? " suspended" : "");
-	free(root);
-	free(priv);
-	ve_conf_free(&vc);
+		       pid > 0 && cpt_ve_suspended(ve->veid) ? " suspended" : "");
 	return ret;
 }

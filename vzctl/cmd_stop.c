@@ -1,243 +1,56 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vzctl stop / restart.  A stop first asks the VE to shut itself down by
- * running its /sbin/halt, gives it VZ_STOP_TIMEOUT seconds, then kills
- * its init, which takes every process of the VE with it.
+ * vzctl stop / restart (ve_stop.c).  restart holds the lock across the
+ * stop and the start.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <signal.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-#include <linux/vzcalluser.h>
+#include "args.h"
+#include "cmd.h"
+#include "cr.h"
+#include "util.h"
+#include "ve.h"
+#include "ve_stop.h"
 
-#include "vzctl.h"
-
-#define STOP_POLL_US		100000
-#define DEFAULT_STOP_TIMEOUT	60
-#define KILL_TIMEOUT		10
-
-int parse_stop(int argc, char **argv, struct stop_opts *o)
+int parse_stop(int argc, char **argv, void *opts)
 {
-	static const struct option opts[] = {
+	static const struct option longopts[] = {
 		{ "fast", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct stop_opts *o = opts;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == 'f') {
-			o->fast = true;
-			continue;
-		}
-		vz_error("Invalid option: %s", argv[optind - 1]);
-		return VZ_INVALID_PARAMETER_SYNTAX;
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		if (c != 'f')
+			return bad_option(argv, c);
+		o->fast = true;
 	}
-	if (optind >= argc) {
-		vz_error("VE ID is not given");
-		return VZ_INVALID_PARAMETER_SYNTAX;
-	}
-	if (optind + 1 < argc) {
-		vz_error("Unexpected argument: %s", argv[optind + 1]);
-		return VZ_INVALID_PARAMETER_SYNTAX;
-	}
-	return parse_veid_arg(argv[optind], &o->veid);
+	return parse_veid_at(argc, argv, optind, &o->veid);
 }
 
-static int stop_timeout(void)
+int cmd_stop(struct cmd_ve *ve, void *opts)
 {
-	const char *s = getenv("VZ_STOP_TIMEOUT");
-	char *end;
-	long v;
+	const struct stop_opts *o = opts;
 
-	if (!s || !*s)
-		return DEFAULT_STOP_TIMEOUT;
-	v = strtol(s, &end, 10);
-	if (*end || v < 0 || v > 86400)
-		return DEFAULT_STOP_TIMEOUT;
-	return (int)v;
+	return ve_stop_locked(&ve->vc, o->fast);
 }
 
-/* Start /sbin/halt inside the VE and do not wait for it: it may hang. */
-static void run_halt(int fd, unsigned int veid)
+int cmd_restart(struct cmd_ve *ve, void *opts)
 {
-	pid_t pid;
-
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0)
-		return;
-	if (pid == 0) {
-		if (ve_ioctl(fd, veid, VE_ENTER) < 0)
-			_exit(1);
-		if (fork() == 0) {
-			char *const argv[] = { "halt", NULL };
-			char *const envp[] = { VE_PATH_ENV, "HOME=/", NULL };
-			int null = open("/dev/null", O_RDWR);
-
-			if (null >= 0) {
-				dup2(null, 0);
-				dup2(null, 1);
-				dup2(null, 2);
-			}
-			if (chdir("/") == 0)
-				execve("/sbin/halt", argv, envp);
-			_exit(127);
-		}
-		_exit(0);
-	}
-	waitpid(pid, NULL, 0);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Poll until the VE is gone; true if it is. */
-bool ve_wait_stopped(int fd, unsigned int veid, int seconds)
-{
-	double end = now() + seconds;
-
-	for (;;) {
-		pid_t pid = ve_init_pid(fd, veid);
-
-		if (pid == 0)
-			return true;
-		if (pid < 0 || now() >= end)
-			return false;
-		usleep(STOP_POLL_US);
-	}
-}
-
-/*
- * What is left on the host once the VE's init is gone, however it went
- * (stop, or chkpnt's kill): its veth end and its root mount.
- */
-int ve_stopped_cleanup(unsigned int veid, const char *root)
-{
-	int ret = 0;
-
-	veth_remove(veid);
-	if (ve_is_mounted(root)) {
-		ret = ve_umount_root(root);
-		if (!ret)
-			vz_msg("VE is unmounted");
-	}
-	return ret;
-}
-
-int ve_stop_locked(struct ve_conf *vc, bool fast)
-{
-	char *root, *priv;
-	pid_t pid;
-	int fd, ret;
-
-	ret = ve_conf_paths(vc, &root, &priv);
-	if (ret)
-		return ret;
-	fd = vz_open();
-	if (fd < 0) {
-		ret = -fd;
-		goto out;
-	}
-	pid = ve_init_pid(fd, vc->veid);
-	if (pid < 0) {
-		ret = VZ_SYSTEM_ERROR;
-		goto out_close;
-	}
-	if (pid == 0) {
-		vz_error("Unable to stop: VE is not running");
-		ret = VZ_VE_NOT_RUNNING;
-		goto out_close;
-	}
-	vz_msg("Stopping VE ...");
-	if (!fast) {
-		run_halt(fd, vc->veid);
-		ve_wait_stopped(fd, vc->veid, stop_timeout());
-	}
-	pid = ve_init_pid(fd, vc->veid);
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		if (!ve_wait_stopped(fd, vc->veid, KILL_TIMEOUT)) {
-			vz_error("Unable to stop VE: operation timed out");
-			ret = VZ_STOP_ERROR;
-			goto out_close;
-		}
-	}
-	vz_msg("VE was stopped");
-	ret = ve_stopped_cleanup(vc->veid, root);
-out_close:
-	close(fd);
-out:
-	free(root);
-	free(priv);
-	return ret;
-}
-
-int cmd_stop(int argc, char **argv)
-{
-	struct stop_opts o;
-	struct ve_conf vc;
-	char *lock = NULL, *root, *priv;
-	int ret;
-
-	ret = parse_stop(argc, argv, &o);
-	if (ret)
-		return ret;
-	ret = ve_load(o.veid, &vc, &root, &priv);
-	if (ret)
-		return ret;
-	free(root);
-	free(priv);
-	ret = ve_lock(&vc, &lock);
-	if (!ret) {
-		ret = ve_stop_locked(&vc, o.fast);
-		vz_unlock(lock);
-	}
-	ve_conf_free(&vc);
-	return ret;
-}
-
-int cmd_restart(int argc, char **argv)
-{
-	struct stop_opts o;
-	struct ve_conf vc;
-	char *lock = NULL, *root, *priv;
+	const struct stop_opts *o = opts;
 	pid_t pid;
 	int ret;
 
-	ret = parse_stop(argc, argv, &o);
-	if (ret)
-		return ret;
-	ret = ve_load(o.veid, &vc, &root, &priv);
-	if (ret)
-		return ret;
-	free(root);
-	free(priv);
-	ret = ve_lock(&vc, &lock);
-	if (ret)
-		goto out;
 	vz_msg("Restarting VE");
-	ret = ve_get_state(o.veid, &pid);
+	ret = ve_get_state(ve->veid, &pid);
 	if (!ret && pid > 0)
-		ret = ve_stop_locked(&vc, o.fast);
+		ret = ve_stop_locked(&ve->vc, o->fast);
 	if (!ret)
-		ret = ve_start_locked(&vc);
-	vz_unlock(lock);
-out:
-	ve_conf_free(&vc);
+		ret = ve_start_locked(&ve->vc);
 	return ret;
 }

@@ -11,11 +11,14 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "vzctl.h"
+#include "config.h"
+#include "net.h"
+#include "util.h"
 
 bool valid_conf_key(const char *key)
 {
@@ -317,23 +320,26 @@ char *ve_conf_get(const struct ve_conf *vc, const char *key)
 	return v ? conf_subst_veid(v, vc->veid) : NULL;
 }
 
+/* On failure both are NULL. */
 int ve_conf_paths(const struct ve_conf *vc, char **root, char **priv)
 {
+	int ret = 0;
+
 	*root = ve_conf_get(vc, "VE_ROOT");
 	*priv = ve_conf_get(vc, "VE_PRIVATE");
 	if (!*root || **root != '/') {
 		vz_error("VE_ROOT is not set (or not an absolute path)");
-		free(*root);
-		free(*priv);
-		return VZ_VE_ROOT_NOTSET;
-	}
-	if (!*priv || **priv != '/') {
+		ret = VZ_VE_ROOT_NOTSET;
+	} else if (!*priv || **priv != '/') {
 		vz_error("VE_PRIVATE is not set (or not an absolute path)");
+		ret = VZ_VE_PRIVATE_NOTSET;
+	}
+	if (ret) {
 		free(*root);
 		free(*priv);
-		return VZ_VE_PRIVATE_NOTSET;
+		*root = *priv = NULL;
 	}
-	return 0;
+	return ret;
 }
 
 /* Check the values vzctl acts upon, before anything acts upon them. */
@@ -380,5 +386,19 @@ int ve_conf_validate(const struct ve_conf *vc)
 			ret = VZ_INVALID_PARAMETER_VALUE;
 		}
 	}
+	return ret;
+}
+
+/* Load and check the VE's configuration; root and priv are malloc'ed. */
+int ve_load(unsigned int veid, struct ve_conf *vc, char **root, char **priv)
+{
+	int ret = ve_conf_load(vc, veid);
+
+	if (!ret)
+		ret = ve_conf_validate(vc);
+	if (!ret)
+		ret = ve_conf_paths(vc, root, priv);
+	if (ret)
+		ve_conf_free(vc);
 	return ret;
 }

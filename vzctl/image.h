@@ -12,7 +12,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include <linux/cpt_image.h>
 #include "check.h"
@@ -50,8 +49,5 @@ void img_reader_free(struct img_reader *r);
 int img_read_header(struct img_reader *r);
 /* 1: *rec is the next record; 0: END was read and nothing follows; -1. */
 int img_next(struct img_reader *r, struct img_record *rec);
-
-/* cmd_dumpinfo.c, exported for the tests. */
-int dumpinfo_fd(int fd, FILE *out, bool json);
 
 #endif

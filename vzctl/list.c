@@ -5,11 +5,16 @@
  */
 #include <dirent.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "vzctl.h"
+#include "args.h"
+#include "config.h"
+#include "list.h"
+#include "util.h"
+#include "ve.h"
 
 static const struct {
 	const char *name;
@@ -97,13 +102,8 @@ int parse_list(int argc, char **argv, struct list_opts *o)
 			break;
 		case 'h':
 			return -1;
-		case ':':
-			vz_error("Option %s requires an argument",
-				 argv[optind - 1]);
-			return VZ_INVALID_PARAMETER_SYNTAX;
 		default:
-			vz_error("Invalid option: %s", argv[optind - 1]);
-			return VZ_INVALID_PARAMETER_SYNTAX;
+			return bad_option(argv, c);
 		}
 	}
 	if (optind < argc) {

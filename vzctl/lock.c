@@ -8,11 +8,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "vzctl.h"
+#include "config.h"
+#include "lock.h"
+#include "util.h"
 
 static pid_t read_lock_pid(const char *path)
 {

@@ -11,12 +11,15 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "vzctl.h"
+#include "net.h"
+#include "util.h"
+#include "ve.h"
 
 /*
  * "a.b.c.d" or "a.b.c.d/len".  Only unicast addresses a VE can own:
@@ -300,4 +303,15 @@ char *resolv_conf_text(const struct strlist *ns)
 	for (i = 0; i < ns->n; i++)
 		p += sprintf(p, "nameserver %s\n", ns->v[i]);
 	return s;
+}
+
+int ve_write_resolv_conf(const char *root, const struct strlist *ns)
+{
+	char *text = resolv_conf_text(ns);
+	int ret = ve_write_etc(root, "resolv.conf", text);
+
+	free(text);
+	if (!ret)
+		vz_msg("File resolv.conf was modified");
+	return ret;
 }

@@ -9,13 +9,14 @@
 #include <ftw.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "vzctl.h"
+#include "util.h"
 
 void vz_error(const char *fmt, ...)
 {
@@ -311,6 +312,16 @@ out:
 	close(rootfd);
 	errno = saved;
 	return ret;
+}
+
+int ve_write_etc(const char *ve_root, const char *name, const char *data)
+{
+	if (ve_write_file(ve_root, "etc", name, data)) {
+		vz_error("Unable to write %s/etc/%s: %s", ve_root, name,
+			 strerror(errno));
+		return VZ_SYSTEM_ERROR;
+	}
+	return 0;
 }
 
 const char *vz_confdir(void)

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The kernel side: /dev/vzctl ioctls, /proc/vz/veinfo, and the VE root
- * mount.
+ * The kernel side: /dev/vzctl ioctls, /proc/vz/veinfo, the VE root
+ * mount, and what a process entering the VE or a file written into it
+ * needs.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -15,7 +17,8 @@
 
 #include <linux/vzcalluser.h>
 
-#include "vzctl.h"
+#include "util.h"
+#include "ve.h"
 
 #define VEINFO_PATH	"/proc/vz/veinfo"
 
@@ -61,6 +64,42 @@ pid_t ve_init_pid(int fd, unsigned int veid)
 	return ret;
 }
 
+int vz_open_ve(unsigned int veid, pid_t *pid)
+{
+	int fd = vz_open();
+
+	if (fd < 0)
+		return fd;
+	*pid = ve_init_pid(fd, veid);
+	if (*pid < 0) {
+		close(fd);
+		return -VZ_SYSTEM_ERROR;
+	}
+	return fd;
+}
+
+int ve_get_state(unsigned int veid, pid_t *pid)
+{
+	int fd = vz_open_ve(veid, pid);
+
+	if (fd < 0)
+		return -fd;
+	close(fd);
+	return 0;
+}
+
+int ve_check_stopped(unsigned int veid, const char *why)
+{
+	pid_t pid;
+	int ret = ve_get_state(veid, &pid);
+
+	if (!ret && pid > 0) {
+		vz_error("%s", why);
+		ret = VZ_VE_RUNNING;
+	}
+	return ret;
+}
+
 int ve_enter(int fd, unsigned int veid)
 {
 	int ret = ve_ioctl(fd, veid, VE_ENTER);
@@ -68,6 +107,12 @@ int ve_enter(int fd, unsigned int veid)
 	if (ret == -ESRCH) {
 		vz_error("VE is not running");
 		return VZ_VE_NOT_RUNNING;
+	}
+	/* vzctl is single-threaded: busy means frozen by a checkpoint. */
+	if (ret == -EBUSY) {
+		vz_error("Unable to enter VE %u: it is suspended by a checkpoint (vzctl chkpnt --resume or --kill ends that)",
+			 veid);
+		return VZ_SYSTEM_ERROR;
 	}
 	if (ret < 0) {
 		vz_error("Unable to enter VE %u: %s", veid, strerror(-ret));
@@ -88,6 +133,30 @@ int setns_pid(pid_t pid, const char *ns, int nstype)
 		return -1;
 	ret = setns(fd, nstype);
 	close(fd);
+	return ret;
+}
+
+void ve_exec_env(char **envp, size_t max)
+{
+	static char term[256];
+	const char *t = getenv("TERM");
+	size_t n = 0;
+
+	envp[n++] = VE_PATH_ENV;
+	envp[n++] = "HOME=/root";
+	if (t && strlen(t) < sizeof(term) - 6 && n + 1 < max) {
+		snprintf(term, sizeof(term), "TERM=%s", t);
+		envp[n++] = term;
+	}
+	envp[n] = NULL;
+}
+
+int ve_write_hostname(const char *root, const char *hostname)
+{
+	char *text = xasprintf("%s\n", hostname);
+	int ret = ve_write_etc(root, "hostname", text);
+
+	free(text);
 	return ret;
 }
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "vzctl.h"
+#include "list.h"
 
 static void list_usage(FILE *f)
 {

@@ -16,12 +16,22 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/pid.h>
+#include <linux/rwsem.h>
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <uapi/linux/vzcalluser.h>
 
 struct pid;
 struct pid_namespace;
 struct nsproxy;
+
+/* What a VE may do with one device, or every minor of a major. */
+struct ve_devperm {
+	u32		type;		/* S_IFCHR, S_IFBLK */
+	u32		major, minor;
+	bool		all_minors;
+	u8		mask;		/* VE_DEV_* */
+};
 
 struct ve_struct {
 	envid_t			veid;
@@ -36,6 +46,19 @@ struct ve_struct {
 	struct nsproxy		*ns;		/* init's namespaces at creation */
 	u64			start_boottime;	/* ns since boot */
 
+	/*
+	 * Frozen by a checkpoint: nobody may enter it meanwhile (a task
+	 * that did would be dumped half in, half out).  VE_ENTER holds
+	 * enter_sem for reading from the check to its setns().
+	 */
+	struct rw_semaphore	enter_sem;
+	bool			frozen;
+
+	/* Devices granted beyond the defaults (VZCTL_SETDEVPERMS). */
+	spinlock_t		devperms_lock;
+	unsigned int		nr_devperms;
+	struct ve_devperm	devperms[VE_DEV_MAX_GRANTS];
+
 	struct rcu_work		free_work;
 };
 
@@ -47,6 +70,9 @@ void ve_put(struct ve_struct *ve);
 bool ve_owns_task(const struct ve_struct *ve, struct task_struct *tsk);
 unsigned int ve_nr_processes(const struct ve_struct *ve);
 bool ve_caller_is_host_admin(void);
+void ve_set_frozen(struct ve_struct *ve, bool frozen);
+int ve_enter_unfrozen(struct ve_struct *ve, int (*enter)(struct ve_struct *));
+int ve_set_devperm(struct ve_struct *ve, const struct vzctl_setdevperms *p);
 void __ve_exit_notify(struct task_struct *tsk);
 
 static inline struct ve_struct *ve_get(struct ve_struct *ve)

@@ -58,6 +58,8 @@ struct ve_struct *ve_alloc(envid_t veid)
 		return NULL;
 	ve->veid = veid;
 	refcount_set(&ve->refcount, 1);
+	init_rwsem(&ve->enter_sem);
+	spin_lock_init(&ve->devperms_lock);
 	INIT_LIST_HEAD(&ve->list);
 	INIT_RCU_WORK(&ve->free_work, ve_free_work);
 	return ve;
@@ -217,6 +219,41 @@ bool ve_caller_is_host_admin(void)
 	       task_active_pid_ns(current) == &init_pid_ns;
 }
 EXPORT_SYMBOL_GPL(ve_caller_is_host_admin);
+
+/**
+ * ve_set_frozen - mark a VE frozen by a checkpoint, or thawed
+ * @ve: the VE
+ * @frozen: whether tasks may enter it from outside
+ *
+ * Once this returns with @frozen true, no VE_ENTER is between its check
+ * and its setns(), and none starts: the freezer's check for tasks that
+ * entered from outside then sees all of them.
+ */
+void ve_set_frozen(struct ve_struct *ve, bool frozen)
+{
+	down_write(&ve->enter_sem);
+	WRITE_ONCE(ve->frozen, frozen);
+	up_write(&ve->enter_sem);
+}
+EXPORT_SYMBOL_GPL(ve_set_frozen);
+
+/**
+ * ve_enter_unfrozen - enter a VE unless it is frozen
+ * @ve: the VE
+ * @enter: moves the caller into @ve's namespaces
+ *
+ * Returns -EBUSY for a frozen VE, else what @enter returns.
+ */
+int ve_enter_unfrozen(struct ve_struct *ve, int (*enter)(struct ve_struct *))
+{
+	int err = -EBUSY;
+
+	down_read(&ve->enter_sem);
+	if (!READ_ONCE(ve->frozen))
+		err = enter(ve);
+	up_read(&ve->enter_sem);
+	return err;
+}
 
 /**
  * ve_next_rcu - walk the registered VEs in creation order

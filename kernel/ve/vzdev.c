@@ -9,6 +9,7 @@
  * ioctl means the VE is registered with its real init from the first
  * moment, so there is never a VE without an init, nor an init without a VE.
  */
+#include <linux/cred.h>
 #include <linux/miscdevice.h>
 #include <linux/fs.h>
 #include <linux/module.h>
@@ -28,12 +29,44 @@
 /* Serialises creations so that "does it exist" and "register" are atomic. */
 static DEFINE_MUTEX(ve_create_mutex);
 
+/*
+ * What enters a VE gets no capability the VE's init may not have: its
+ * bounding set is the VE's (vzctl sets it when it starts the VE), so a
+ * command run with vzctl exec is as confined as the VE's own processes.
+ */
+static int ve_limit_caps(struct ve_struct *ve)
+{
+	kernel_cap_t bset;
+	struct cred *new;
+
+	rcu_read_lock();
+	bset = __task_cred(ve->init_task)->cap_bset;
+	rcu_read_unlock();
+	new = prepare_creds();
+	if (!new)
+		return -ENOMEM;
+	new->cap_bset = cap_intersect(new->cap_bset, bset);
+	new->cap_permitted = cap_intersect(new->cap_permitted, bset);
+	new->cap_effective = cap_intersect(new->cap_effective, bset);
+	new->cap_inheritable = cap_intersect(new->cap_inheritable, bset);
+	new->cap_ambient = cap_intersect(new->cap_ambient, bset);
+	return commit_creds(new);
+}
+
+static int ve_setns(struct ve_struct *ve)
+{
+	int err = setns_to_pid(ve->init_pid, VE_NAMESPACES);
+
+	return err ? err : ve_limit_caps(ve);
+}
+
+/* Into a running VE: not while a checkpoint has it frozen (EBUSY). */
 static long ve_enter(struct ve_struct *ve)
 {
 	/* setns() of a mount namespace needs an unshared fs_struct. */
 	if (!thread_group_empty(current))
 		return -EBUSY;
-	return setns_to_pid(ve->init_pid, VE_NAMESPACES);
+	return ve_enter_unfrozen(ve, ve_setns);
 }
 
 /* Find the child kernel_clone() just made, before anyone can reap it. */
@@ -126,16 +159,34 @@ fail:
 	return err;
 }
 
+static long ve_setdevperms(unsigned long arg)
+{
+	struct vzctl_setdevperms req;
+	struct ve_struct *ve;
+	long ret;
+
+	if (copy_from_user(&req, (void __user *)arg, sizeof(req)))
+		return -EFAULT;
+	ve = ve_lookup(req.veid);
+	if (!ve)
+		return -ESRCH;
+	ret = ve_set_devperm(ve, &req);
+	ve_put(ve);
+	return ret;
+}
+
 static long vzctl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct vzctl_env_create req;
 	struct ve_struct *ve;
 	long ret;
 
-	if (cmd != VZCTL_ENV_CREATE)
+	if (cmd != VZCTL_ENV_CREATE && cmd != VZCTL_SETDEVPERMS)
 		return -ENOTTY;
 	if (!ve_caller_is_host_admin())
 		return -EPERM;
+	if (cmd == VZCTL_SETDEVPERMS)
+		return ve_setdevperms(arg);
 	if (copy_from_user(&req, (void __user *)arg, sizeof(req)))
 		return -EFAULT;
 	if (req.veid == VEID_HOST || req.class_id ||

@@ -82,7 +82,20 @@ static void rec_raw(struct imgw *w, uint32_t type, uint32_t index,
 	struct cpt_rec_header h = {
 		.type = type, .len = fixed_len + var_len, .index = index,
 	};
-	uint32_t state = crc32c_update(CRC32C_INIT, &h, sizeof(h));
+	static unsigned char fcopy[CPT_REC_MAX_LEN], vcopy[CPT_REC_MAX_LEN];
+	uint32_t state;
+
+	if (w->edit && fixed_len <= sizeof(fcopy) && var_len <= sizeof(vcopy)) {
+		memcpy(fcopy, fixed, fixed_len);
+		if (var_len)
+			memcpy(vcopy, var, var_len);
+		if (!w->edit(type, type < CPT_REC_TYPE_MAX ? w->count[type] : 0,
+			     fcopy, fixed_len, vcopy, var_len, w->edit_arg))
+			return;
+		fixed = fcopy;
+		var = vcopy;
+	}
+	state = crc32c_update(CRC32C_INIT, &h, sizeof(h));
 
 	state = crc32c_update(state, fixed, fixed_len);
 	state = crc32c_update(state, var, var_len);
@@ -238,6 +251,8 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 	if (o->hdr_ext)
 		hdr.hdr_len += 16;
 	imgw_begin(&w, f, &hdr);
+	w.edit = o->edit;
+	w.edit_arg = o->edit_arg;
 	if (o->too_many_tasks)
 		ve.nr_tasks = CPT_MAX_TASKS + 1;
 	if (o->threads)

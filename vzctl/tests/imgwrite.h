@@ -14,8 +14,20 @@
 
 #include "../image.h"
 
+/*
+ * Called with a writable copy of each record's fixed and variable parts
+ * before it is written (nth: how many of its type came before); false
+ * drops the record.  For tests of one rule: change one field, or leave
+ * one record out, and every CRC is still right.
+ */
+typedef bool (*imgw_edit_fn)(uint32_t type, uint32_t nth, void *fixed,
+			     uint32_t fixed_len, void *var, uint32_t var_len,
+			     void *arg);
+
 struct imgw {
 	FILE *f;
+	imgw_edit_fn edit;
+	void *edit_arg;
 	uint64_t off;
 	uint64_t nr_records;
 	uint32_t crcs_state;
@@ -53,6 +65,8 @@ struct imgw_opts {
 	bool drop_record;		/* END counts a record never written */
 	bool trailing;			/* bytes after END */
 	bool no_end;			/* stream ends without END */
+	imgw_edit_fn edit;		/* see struct imgw */
+	void *edit_arg;
 };
 
 /* Writes h with its crc computed. */
@@ -67,5 +81,13 @@ void imgw_end(struct imgw *w);
 int imgw_write_image(FILE *f, const struct imgw_opts *o);
 /* Same, into a malloc'ed buffer. */
 unsigned char *imgw_image(const struct imgw_opts *o, size_t *len);
+
+/*
+ * tests/imgread.c: 0 if vzctl's reader accepts the bytes (or the image
+ * o describes), -1 with its message in err (if given); nrec records.
+ */
+int imgw_validate(const unsigned char *buf, size_t len, char *err,
+		  size_t errlen, unsigned int *nrec);
+int imgw_validate_opts(const struct imgw_opts *o, char *err, size_t errlen);
 
 #endif

@@ -86,6 +86,22 @@
 #define CPT_SS_AUTODISARM	(1U << 31)
 #define CPT_SECUREBITS_MASK	0xff		/* SECURE_ALL_BITS and locks */
 #define CPT_INVALID_ID		0xffffffffU	/* (uid_t)-1: no such uid */
+/*
+ * sa_flags a handler may have: what sigaction() keeps on x86 (SA_NOCLDSTOP,
+ * SA_NOCLDWAIT, SA_SIGINFO, SA_EXPOSE_TAGBITS, SA_ONSTACK, SA_RESTART,
+ * SA_NODEFER, SA_RESETHAND, SA_RESTORER) and the ABI marks it adds.
+ */
+#define CPT_SA_FLAGS_MASK	0xdf000807U
+#define CPT_AUXV_WORDS		48		/* cpt_mm.saved_auxv */
+
+/*
+ * The character devices a FILE may be, by new_encode_dev() number: the
+ * memory devices that are the same on every machine (major 1: null,
+ * zero, full, random, urandom).
+ */
+#define CPT_CHRDEV_ALLOWED(rdev)					\
+	((rdev) == 0x103 || (rdev) == 0x105 || (rdev) == 0x107 ||	\
+	 (rdev) == 0x108 || (rdev) == 0x109)
 
 /* cpt_image_header.cpu_caps: CPU features the image's tasks may use. */
 #define CPT_CPU_FXSR		(1ULL << 0)
@@ -211,7 +227,7 @@ struct cpt_mm {
 	__u64	def_flags;
 	__u32	nr_vmas;
 	__u32	dumpable;
-	__u64	saved_auxv[48];
+	__u64	saved_auxv[CPT_AUXV_WORDS];	/* with an AT_NULL (0) pair */
 	__u32	exe_len;	/* /proc/PID/exe path follows, or 0 */
 	__u32	pad;
 };

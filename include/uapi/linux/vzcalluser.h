@@ -54,4 +54,28 @@ struct vzctl_env_create {
  */
 #define VZCTL_ENV_CREATE	_IOW(VZCTLTYPE, 5, struct vzctl_env_create)
 
+/*
+ * Device permissions of a VE (OpenVZ's VZCTL_SETDEVPERMS): what root in
+ * the VE may do with device nodes beyond the VE's own (null, zero, full,
+ * random, urandom, tty, ptmx, its ptys).  type is S_IFCHR or S_IFBLK,
+ * with VE_USE_MINOR for the one device dev (new_encode_dev()) or
+ * VE_USE_MAJOR for every minor of its major; mask is VE_DEV_* bits, 0
+ * to take a grant back.  The VE must be running.
+ */
+#define VE_USE_MAJOR		010
+#define VE_USE_MINOR		030
+#define VE_DEV_READ		4	/* S_IROTH */
+#define VE_DEV_WRITE		2	/* S_IWOTH */
+#define VE_DEV_MKNOD		1
+#define VE_DEV_MAX_GRANTS	64
+
+struct vzctl_setdevperms {
+	envid_t	veid;
+	__u32	type;
+	__u32	dev;
+	__u32	mask;
+};
+
+#define VZCTL_SETDEVPERMS	_IOW(VZCTLTYPE, 2, struct vzctl_setdevperms)
+
 #endif /* _UAPI_LINUX_VZCALLUSER_H */

@@ -262,6 +262,10 @@ long cpt_context_ioctl(struct cpt_context **ctxp, unsigned int cmd,
 
 	switch (cmd) {
 	case CPT_SET_DUMPFD:
+		/* The reader and the writer hold their own reference anyway. */
+		if (ctx->state == CPT_CTX_DUMPING ||
+		    ctx->state == CPT_CTX_UNDUMPING)
+			return -EBUSY;
 		return cpt_set_file(&ctx->dump_file, (int)arg, 0);
 	case CPT_SET_STATUSFD:
 		return cpt_set_file(&ctx->status_file, (int)arg, FMODE_WRITE);

@@ -61,6 +61,9 @@ static int cpt_dump(struct cpt_context *ctx)
 	}
 	if (!(ctx->dump_file->f_mode & FMODE_WRITE))
 		return -EBADF;
+	err = cpt_check_frozen_ve(ctx);
+	if (err)
+		return err;
 	ctx->state = CPT_CTX_DUMPING;
 	err = cpt_dump_ve(ctx);
 	ctx->state = err ? CPT_CTX_SUSPENDED : CPT_CTX_DUMPED;

@@ -11,6 +11,7 @@
  */
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
+#include <linux/hash.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/pid_namespace.h>
@@ -50,15 +51,119 @@ static int cpt_dump_header(struct cpt_dump *d)
 	return cpt_write_header(&d->w, &h);
 }
 
-static bool cpt_listed(struct cpt_dump *d, unsigned int upto,
-		       struct task_struct *t)
-{
-	unsigned int i;
+/* Index of every listed task by its task_struct, for the sort. */
+struct cpt_task_map {
+	struct task_struct	**key;
+	unsigned int		*idx;
+	unsigned int		mask;
+};
 
-	for (i = 0; i < upto; i++)
-		if (d->tasks[i] == t)
-			return true;
-	return false;
+static unsigned int cpt_map_slot(const struct cpt_task_map *m,
+				 const struct task_struct *t)
+{
+	unsigned int h = hash_ptr(t, 32) & m->mask;
+
+	while (m->key[h] && m->key[h] != t)
+		h = (h + 1) & m->mask;
+	return h;
+}
+
+/* The index of @t among the listed tasks, or -1. */
+static int cpt_map_find(const struct cpt_task_map *m,
+			const struct task_struct *t)
+{
+	unsigned int h = cpt_map_slot(m, t);
+
+	return m->key[h] ? (int)m->idx[h] : -1;
+}
+
+/*
+ * Order the tasks so that a task's real parent (if in the VE) and its
+ * thread group leader come before it: a topological sort (Kahn's),
+ * linear in the number of tasks, so that a VE of a long chain of
+ * processes cannot hold the dump (and the VE frozen) for long.
+ */
+static int cpt_sort_tasks(struct cpt_dump *d)
+{
+	unsigned int n = d->nr_tasks, size = 16, i, k, head = 0, tail = 0;
+	struct task_struct **sorted = NULL;
+	struct cpt_task_map map = {};
+	int *dep = NULL, *deg = NULL, *first = NULL, *next = NULL;
+	int err = -ENOMEM;
+
+	while (size < 2 * n)
+		size *= 2;
+	map.mask = size - 1;
+	map.key = kvcalloc(size, sizeof(*map.key), GFP_KERNEL);
+	map.idx = kvcalloc(size, sizeof(*map.idx), GFP_KERNEL);
+	dep = kvcalloc(2 * n, sizeof(*dep), GFP_KERNEL);	/* parent, leader */
+	deg = kvcalloc(n, sizeof(*deg), GFP_KERNEL);
+	first = kvcalloc(n, sizeof(*first), GFP_KERNEL);	/* dependents */
+	next = kvcalloc(2 * n, sizeof(*next), GFP_KERNEL);
+	sorted = kvcalloc(n, sizeof(*sorted), GFP_KERNEL);
+	if (!map.key || !map.idx || !dep || !deg || !first || !next || !sorted)
+		goto out;
+	for (i = 0; i < n; i++) {
+		k = cpt_map_slot(&map, d->tasks[i]);
+		map.key[k] = d->tasks[i];
+		map.idx[k] = i;
+	}
+	err = 0;
+	rcu_read_lock();
+	for (i = 0; i < n && !err; i++) {
+		struct task_struct *p = d->tasks[i];
+		struct task_struct *parent = rcu_dereference(p->real_parent);
+		bool parent_in = parent != p && ve_owns_task(d->ve, parent);
+
+		dep[2 * i] = parent_in ? cpt_map_find(&map, parent) : -1;
+		dep[2 * i + 1] = p->group_leader == p ? -1 :
+				 cpt_map_find(&map, p->group_leader);
+		/* A parent or leader in the VE that was not listed: gone. */
+		if ((parent_in && dep[2 * i] < 0) ||
+		    (p->group_leader != p && dep[2 * i + 1] < 0))
+			err = -EINVAL;
+	}
+	rcu_read_unlock();
+	if (err) {
+		cpt_err(d->ctx, "task tree of the VE changed while frozen");
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		first[i] = -1;
+	for (i = 0; i < 2 * n; i++) {
+		if (dep[i] < 0)
+			continue;
+		deg[i / 2]++;
+		next[i] = first[dep[i]];
+		first[dep[i]] = i;
+	}
+	for (i = 0; i < n; i++)
+		if (!deg[i])
+			sorted[tail++] = d->tasks[i];
+	while (head < tail) {
+		int t = cpt_map_find(&map, sorted[head++]), e;
+
+		for (e = first[t]; e >= 0; e = next[e])
+			if (!--deg[e / 2])
+				sorted[tail++] = d->tasks[e / 2];
+		if (!(head % 1024))
+			cond_resched();
+	}
+	if (tail != n) {
+		cpt_err(d->ctx, "task tree of the VE is not a tree");
+		err = -EINVAL;
+		goto out;
+	}
+	memcpy(d->tasks, sorted, n * sizeof(*sorted));
+out:
+	kvfree(map.key);
+	kvfree(map.idx);
+	kvfree(dep);
+	kvfree(deg);
+	kvfree(first);
+	kvfree(next);
+	kvfree(sorted);
+	return err;
 }
 
 /*
@@ -68,7 +173,7 @@ static bool cpt_listed(struct cpt_dump *d, unsigned int upto,
 static int cpt_collect_tasks(struct cpt_dump *d)
 {
 	struct task_struct *g, *t;
-	unsigned int n = 0, i, done, placed;
+	unsigned int n = 0;
 
 	rcu_read_lock();
 	for_each_process_thread(g, t)
@@ -94,29 +199,7 @@ static int cpt_collect_tasks(struct cpt_dump *d)
 	}
 	rcu_read_unlock();
 
-	/* Stable topological sort in place. */
-	for (done = 0; done < d->nr_tasks; done += placed) {
-		placed = 0;
-		for (i = done; i < d->nr_tasks; i++) {
-			struct task_struct *p = d->tasks[i], *parent, *leader;
-
-			rcu_read_lock();
-			parent = rcu_dereference(p->real_parent);
-			leader = p->group_leader;
-			rcu_read_unlock();
-			if ((parent == p || !ve_owns_task(d->ve, parent) ||
-			     cpt_listed(d, done, parent)) &&
-			    (leader == p || cpt_listed(d, done, leader))) {
-				swap(d->tasks[i], d->tasks[done + placed]);
-				placed++;
-			}
-		}
-		if (!placed) {
-			cpt_err(d->ctx, "task tree of the VE is not a tree");
-			return -EINVAL;
-		}
-	}
-	return 0;
+	return cpt_sort_tasks(d);
 }
 
 /* Does per-task step @s apply to @dt? */

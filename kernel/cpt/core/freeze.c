@@ -12,6 +12,14 @@
  * exactly what a signal handler would see, and resuming it (here, or after
  * a restore) restarts its system call the way a signal without a handler
  * does: the VE cannot tell anything happened.
+ *
+ * A parked task does not wake for a fatal signal (TASK_IDLE, as the cgroup
+ * freezer's frozen tasks): nothing of a frozen VE may exit under a dump,
+ * whether the host kills it or the VE's own timer delivers a signal that
+ * kills.  CPT_KILL and CPT_RESUME, or an abandoned context, let them go.
+ * Tasks that were exiting when the freeze began are waited for until they
+ * are zombies, and while the VE is frozen nobody can enter it (VE_ENTER
+ * fails with EBUSY, see ve_set_frozen()).
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -81,11 +89,9 @@ static void cpt_park(struct callback_head *work)
 		atomic_inc(&fz->nr_parked);
 		wake_up_all(&fz->parked_wq);
 		for (;;) {
-			/* NOLOAD: a parked task is not load, nor "hung". */
-			prepare_to_wait(&fz->thaw_wq, &wait,
-					TASK_KILLABLE | TASK_NOLOAD);
-			if (READ_ONCE(fz->phase) != CPT_FREEZING ||
-			    fatal_signal_pending(current))
+			/* IDLE: not woken by signals, not load, not "hung". */
+			prepare_to_wait(&fz->thaw_wq, &wait, TASK_IDLE);
+			if (READ_ONCE(fz->phase) != CPT_FREEZING)
 				break;
 			schedule();
 		}
@@ -268,6 +274,48 @@ static unsigned int cpt_nr_live_unparked(struct cpt_freezer *fz)
 	return n;
 }
 
+/*
+ * Tasks of the VE on their way out (exiting, not yet zombies) when the
+ * freeze began: they never park, and a dump must not see them half gone.
+ * With @ctx, report the first few.
+ */
+static unsigned int cpt_nr_exiting(struct cpt_context *ctx)
+{
+	struct task_struct *g, *t;
+	unsigned int n = 0;
+
+	rcu_read_lock();
+	for_each_process_thread(g, t) {
+		if (!ve_owns_task(ctx->ve, t) || t->exit_state ||
+		    !(READ_ONCE(t->flags) & PF_EXITING))
+			continue;
+		n++;
+	}
+	rcu_read_unlock();
+	return n;
+}
+
+static void cpt_report_exiting(struct cpt_context *ctx)
+{
+	struct task_struct *g, *t;
+	char comm[TASK_COMM_LEN];
+	pid_t pid = 0;
+
+	rcu_read_lock();
+	for_each_process_thread(g, t) {
+		if (ve_owns_task(ctx->ve, t) && !t->exit_state &&
+		    (READ_ONCE(t->flags) & PF_EXITING)) {
+			pid = task_pid_nr(t);
+			get_task_comm(comm, t);
+			break;
+		}
+	}
+	rcu_read_unlock();
+	if (pid)
+		cpt_err(ctx, "task %d (%s) is exiting and did not finish within %u s",
+			pid, comm, suspend_timeout);
+}
+
 static void cpt_report_unfrozen(struct cpt_context *ctx, struct cpt_freezer *fz)
 {
 	unsigned int i, shown = 0;
@@ -304,13 +352,19 @@ int cpt_freeze_ve(struct cpt_context *ctx)
 	struct cpt_freezer *fz;
 	int err, added;
 
+	/* From now on nobody enters; those already in are refused below. */
+	ve_set_frozen(ctx->ve, true);
 	err = cpt_check_outsiders(ctx);
-	if (err)
+	if (err) {
+		ve_set_frozen(ctx->ve, false);
 		return err;
+	}
 
 	fz = kzalloc(sizeof(*fz), GFP_KERNEL);
-	if (!fz)
+	if (!fz) {
+		ve_set_frozen(ctx->ve, false);
 		return -ENOMEM;
+	}
 	refcount_set(&fz->refcount, 1);
 	fz->phase = CPT_FREEZING;
 	init_waitqueue_head(&fz->parked_wq);
@@ -330,12 +384,16 @@ int cpt_freeze_ve(struct cpt_context *ctx)
 			err = -EINTR;
 			goto fail;
 		}
-		if (cpt_nr_live_unparked(fz)) {
+		if (cpt_nr_live_unparked(fz) || cpt_nr_exiting(ctx)) {
 			if (time_after_eq(jiffies, deadline)) {
 				cpt_report_unfrozen(ctx, fz);
+				cpt_report_exiting(ctx);
 				err = -EBUSY;
 				goto fail;
 			}
+			/* Exiting tasks wake nobody: poll for them. */
+			if (!cpt_nr_live_unparked(fz))
+				schedule_timeout_interruptible(HZ / 50);
 			continue;
 		}
 		/* All parked: a parked task cannot fork, so one more scan decides. */
@@ -355,6 +413,7 @@ int cpt_freeze_ve(struct cpt_context *ctx)
 
 fail:
 	cpt_release_freezer(fz);
+	ve_set_frozen(ctx->ve, false);
 	return err;
 }
 
@@ -365,6 +424,13 @@ void cpt_thaw_ve(struct cpt_context *ctx)
 		return;
 	cpt_release_freezer(ctx->freezer);
 	ctx->freezer = NULL;
+	ve_set_frozen(ctx->ve, false);
+}
+
+/* Before a dump: still nobody from outside in the frozen VE? */
+int cpt_check_frozen_ve(struct cpt_context *ctx)
+{
+	return cpt_check_outsiders(ctx);
 }
 
 /*

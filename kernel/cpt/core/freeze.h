@@ -12,6 +12,8 @@ struct cpt_context;
 int cpt_freeze_ve(struct cpt_context *ctx);
 /* Let every parked task go back to user mode. */
 void cpt_thaw_ve(struct cpt_context *ctx);
+/* Nobody from outside is in the frozen VE (a dump checks again). */
+int cpt_check_frozen_ve(struct cpt_context *ctx);
 /* SIGKILL every process, let them go, wait until the VE is gone. */
 int cpt_kill_ve(struct cpt_context *ctx);
 

@@ -109,8 +109,11 @@ const struct cpt_step cpt_steps[] = {
 	 * come first, since children inherit them; then the children are
 	 * created, and build themselves while this task goes on.  A zombie
 	 * stops there.  What a process shares with its threads (memory,
-	 * files, root, handlers) comes before the threads are created;
-	 * credentials are each task's own.  Timers come after the threads
+	 * files, root, handlers) comes before the threads are created, and
+	 * the threads before any credentials: creating a task with a given
+	 * pid takes the restorer's privileges, which a non-root process's
+	 * leader no longer has once its own are committed.  Credentials
+	 * are each task's own.  Timers come after the threads
 	 * (a timer may signal one of them) and after the handlers (its
 	 * signal may be one whose default action kills).  Queued signals,
 	 * and with them the task's own signal mask, come last: until then
@@ -124,9 +127,9 @@ const struct cpt_step cpt_steps[] = {
 	RST_TASK(RST_BUILD, files_rst_build, CPT_LEADER, "open files"),
 	RST_TASK(RST_BUILD, fs_rst_build, CPT_LEADER, "root and working directory"),
 	RST_TASK(RST_BUILD, signal_rst_handlers, CPT_LEADER, "signal handlers"),
+	RST_TASK(RST_BUILD, task_rst_threads, CPT_LEADER, "creating threads"),
 	RST_TASK(RST_BUILD, creds_rst_build, CPT_LIVE, "credentials"),
 	RST_TASK(RST_BUILD, task_rst_attrs, CPT_LIVE, "task attributes"),
-	RST_TASK(RST_BUILD, task_rst_threads, CPT_LEADER, "creating threads"),
 	RST_TASK(RST_BUILD, timers_rst_build, CPT_LEADER, "timers"),
 	RST_TASK(RST_BUILD, task_rst_zombies, CPT_LEADER, "zombie children"),
 	RST_TASK(RST_BUILD, signal_rst_pending, CPT_LIVE, "pending signals"),

@@ -17,6 +17,7 @@
  * debugger sets a stopped tracee's registers, and lets them go; on its
  * way back to user mode each task runs the last steps itself.
  */
+#include <linux/module.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
@@ -79,6 +80,8 @@ struct rst_image *rst_image_read(struct cpt_context *ctx)
 	img = kzalloc(sizeof(*img), GFP_KERNEL);
 	if (!img)
 		return ERR_PTR(-ENOMEM);
+	/* Tasks of a failed undump may report after the ioctl returned. */
+	refcount_inc(&ctx->refcount);
 	img->ctx = ctx;
 	refcount_set(&img->refcount, 1);
 	init_waitqueue_head(&img->ready_wq);
@@ -128,12 +131,21 @@ static int rst_read_contents(struct rst_image *img)
 	}
 }
 
+/*
+ * One failure ends the restore: the first one wakes every task that waits
+ * for something (its session turn, the coordinator), once.
+ */
 static void rst_failed(struct rst_task *rt, int err, const char *what)
 {
-	cpt_err(rt->img->ctx, "restoring task %u (%s): %s failed: %d",
+	struct rst_image *img = rt->img;
+	u32 i;
+
+	cpt_err(img->ctx, "restoring task %u (%s): %s failed: %d",
 		rt->t.pid, rt->t.comm, what, err);
-	atomic_inc(&rt->img->nr_failed);
-	wake_up_all(&rt->img->ready_wq);
+	if (atomic_inc_return(&img->nr_failed) == 1)
+		for (i = 0; i < img->nr_tasks; i++)
+			complete_all(&img->tasks[i].sid_turn);
+	wake_up_all(&img->ready_wq);
 }
 
 static bool rst_step_applies(const struct cpt_step *s,
@@ -194,24 +206,32 @@ static int rst_build_task(struct rst_task *rt)
 	return rst_walk_task(rt, RST_BUILD);
 }
 
-/* Wait, killably and without counting as load, until the restore goes on. */
+/* The state a parked task sleeps in: killable, not counted as load. */
+#define RST_PARK_STATE	(TASK_KILLABLE | TASK_NOLOAD)
+
+/* Wait until the restore goes on, or the task is killed. */
 static void rst_park(struct rst_task *rt)
 {
 	struct rst_image *img = rt->img;
 	DEFINE_WAIT(wait);
 
+	mutex_lock(&rt->park_lock);
 	WRITE_ONCE(rt->parked, true);
+	mutex_unlock(&rt->park_lock);
 	atomic_inc(&img->nr_ready);
 	wake_up_all(&img->ready_wq);
 	for (;;) {
-		prepare_to_wait(&img->resume_wq, &wait,
-				TASK_KILLABLE | TASK_NOLOAD);
+		prepare_to_wait(&img->resume_wq, &wait, RST_PARK_STATE);
 		if (READ_ONCE(img->phase) != RST_BUILDING ||
 		    fatal_signal_pending(current))
 			break;
 		schedule();
 	}
 	finish_wait(&img->resume_wq, &wait);
+	/* Not before CPT_RESUME is done with this task, if it is at it. */
+	mutex_lock(&rt->park_lock);
+	WRITE_ONCE(rt->parked, false);
+	mutex_unlock(&rt->park_lock);
 }
 
 static bool rst_resumed(struct rst_image *img)
@@ -222,7 +242,9 @@ static bool rst_resumed(struct rst_image *img)
 
 /*
  * Entry of every restored task but the init, in the new task.  It holds
- * an image reference from rst_spawn() until it dies or goes to user mode.
+ * an image reference and a module reference from rst_spawn() until it
+ * dies or goes to user mode (the few instructions after module_put() are
+ * safe as in cpt_park()).
  */
 static int rst_task_fn(void *arg)
 {
@@ -242,9 +264,11 @@ static int rst_task_fn(void *arg)
 	if (!rst_resumed(img) || rst_walk_task(rt, RST_RUN))
 		goto die;
 	rst_image_put(img);
+	module_put(THIS_MODULE);
 	return 0;	/* ret_from_fork goes to user mode */
 die:
 	rst_image_put(img);
+	module_put(THIS_MODULE);
 	do_exit(code);
 }
 
@@ -261,9 +285,12 @@ int rst_spawn(struct rst_task *child, u64 flags)
 	};
 	pid_t nr;
 
-	refcount_inc(&child->img->refcount);	/* the child's, see rst_task_fn() */
+	/* The child's, see rst_task_fn(). */
+	refcount_inc(&child->img->refcount);
+	__module_get(THIS_MODULE);
 	nr = kernel_clone(&args);
 	if (nr < 0) {
+		module_put(THIS_MODULE);
 		rst_image_put(child->img);
 		cpt_err(child->img->ctx, "cannot create task %u (%s): %d",
 			child->t.pid, child->t.comm, nr);
@@ -333,25 +360,42 @@ long rst_init_park(struct rst_image *img)
 }
 
 /*
- * CPT_RESUME: every task is parked in the kernel, so what only a stopped
- * task can take (its registers) can be set now.  Then let them run.
+ * The resume steps of one parked task, as ptrace touches a stopped
+ * tracee: it must be parked, stay parked (park_lock), and be off its CPU
+ * in its parked state (its registers and FPU state in memory).  A task
+ * that died while parked (killed, or by a timer's signal) is -ESRCH.
  */
+static int rst_resume_task(struct rst_image *img, struct rst_task *rt)
+{
+	int err = -ESRCH;
+
+	/* The init marks itself parked just after CPT_UNDUMP ends. */
+	if (!wait_event_timeout(img->ready_wq,
+				rt->task && READ_ONCE(rt->parked),
+				RST_PARK_TIMEOUT))
+		goto gone;
+	mutex_lock(&rt->park_lock);
+	if (rt->parked && wait_task_inactive(rt->task, RST_PARK_STATE))
+		err = rst_walk_task(rt, RST_RESUME);
+	mutex_unlock(&rt->park_lock);
+	if (err != -ESRCH)
+		return err;
+gone:
+	cpt_err(img->ctx, "task %u (%s) is gone or no longer parked: it was killed after the undump",
+		rt->t.pid, rt->t.comm);
+	return err;
+}
+
+/* CPT_RESUME: set what only a stopped task can take, then let all run. */
 int rst_resume_tasks(struct rst_image *img)
 {
 	u32 i;
 	int err;
 
 	for (i = 0; i < img->nr_tasks; i++) {
-		struct rst_task *rt = &img->tasks[i];
-
-		if (rt->t.state == CPT_TASK_ZOMBIE)
+		if (img->tasks[i].t.state == CPT_TASK_ZOMBIE)
 			continue;
-		/* The init marks itself parked just after CPT_UNDUMP ends. */
-		if (!wait_event_timeout(img->ready_wq,
-					rt->task && READ_ONCE(rt->parked),
-					RST_PARK_TIMEOUT))
-			return -ESRCH;
-		err = rst_walk_task(rt, RST_RESUME);
+		err = rst_resume_task(img, &img->tasks[i]);
 		if (err)
 			return err;
 	}
@@ -385,5 +429,6 @@ void rst_image_put(struct rst_image *img)
 	kvfree(img->tasks);
 	rst_reader_destroy(&img->rd);
 	kfree(img->next);
+	cpt_context_put(img->ctx);
 	kfree(img);
 }

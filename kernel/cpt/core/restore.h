@@ -11,6 +11,8 @@
 #define _CPT_CORE_RESTORE_H
 
 #include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/task_work.h>
 #include <linux/wait.h>
@@ -28,7 +30,16 @@ struct rst_task {
 
 	/* While restoring. */
 	struct task_struct	*task;		/* referenced */
+	/*
+	 * Parked and staying so: a parked task that wakes (to die) takes
+	 * park_lock before it leaves, so CPT_RESUME, which holds it while
+	 * it writes the task's registers, never touches a task on its way
+	 * out (freed stack, live FPU state).
+	 */
+	struct mutex		park_lock;
 	bool			parked;
+	/* Its turn to join its session and group (task.c), after idx - 1. */
+	struct completion	sid_turn;
 	struct callback_head	fixup;		/* restart.c: before user mode */
 };
 
@@ -46,7 +57,6 @@ struct rst_image {
 	/* Task creation and parking. */
 	atomic_t		nr_ready;	/* tasks restored, parked */
 	atomic_t		nr_failed;
-	atomic_t		sid_turn;	/* task index whose turn it is */
 	wait_queue_head_t	ready_wq;	/* the coordinator waits */
 	wait_queue_head_t	resume_wq;	/* parked tasks wait */
 	int			phase;		/* RST_* below */

@@ -12,8 +12,11 @@
  */
 #include <linux/fs.h>
 #include <linux/file.h>
+#include <linux/module.h>
 #include <linux/sched/signal.h>
+#include <linux/slab.h>
 #include <linux/ve.h>
+#include <linux/workqueue.h>
 
 #include "core/context.h"
 #include "core/freeze.h"
@@ -73,6 +76,42 @@ static void rst_free(struct cpt_context *ctx)
 	rst_drop_image(ctx);
 }
 
+struct rst_file_put {
+	struct work_struct	work;
+	struct file		*file;
+};
+
+static void rst_file_put_work(struct work_struct *work)
+{
+	struct rst_file_put *p = container_of(work, struct rst_file_put, work);
+
+	fput(p->file);
+	kfree(p);
+	module_put(THIS_MODULE);	/* see cpt_park() on the tail */
+}
+
+/*
+ * Drop the init's reference to its /proc/rst file from a worker, not
+ * from the init: a task's last fput() is finished when it returns to
+ * user mode, which a parked init does not do.  So when vzctl dies and
+ * drops the other reference, the file is released at once, its context
+ * abandoned (rst_abandon()), and the undumped VE killed rather than left
+ * parked where nothing can reach it.
+ */
+static void rst_put_file_later(struct file *file)
+{
+	struct rst_file_put *p = kmalloc(sizeof(*p), GFP_KERNEL);
+
+	if (!p) {
+		fput(file);
+		return;
+	}
+	__module_get(THIS_MODULE);
+	INIT_WORK(&p->work, rst_file_put_work);
+	p->file = file;
+	schedule_work(&p->work);
+}
+
 /* Only the fresh init of the context's VE, alone in it, may undump. */
 static struct ve_struct *rst_undump_allowed(struct cpt_context *ctx)
 {
@@ -92,7 +131,10 @@ static long rst_undump(struct file *file, struct cpt_procfile *rf)
 	struct ve_struct *ve;
 	long err;
 
-	/* We may close our own fd of this file while restoring. */
+	/*
+	 * Our fd of this file is closed by the fd table's restore: keep
+	 * the file until the build is over (see rst_put_file_later()).
+	 */
 	get_file(file);
 	mutex_lock(&rf->lock);
 	ctx = rf->ctx;
@@ -151,12 +193,12 @@ unlock:
 	cpt_flush_errors(ctx);
 	mutex_unlock(&ctx->lock);
 	ve_put(ve);
+	rst_put_file_later(file);
 	if (!err) {
 		err = rst_init_park(img);	/* until CPT_RESUME or death */
 		rst_image_put(img);
 	}
 	cpt_context_put(ctx);
-	fput(file);
 	return err;
 }
 

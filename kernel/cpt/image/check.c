@@ -509,6 +509,9 @@ static int ck_file(struct cpt_checker *ck, struct cpt_rec_view *v)
 
 	if (f->kind < CPT_FILE_REG || f->kind > CPT_FILE_DIR)
 		return ck_bad(ck, "unknown kind %u", f->kind);
+	if (f->kind == CPT_FILE_CHR && !CPT_CHRDEV_ALLOWED(f->rdev))
+		return ck_bad(ck, "character device %#x is not one a VE may hold (null, zero, full, random, urandom)",
+			      f->rdev);
 	return ck_path(ck, "path", (const char *)v->var, f->path_len, 1);
 }
 
@@ -558,6 +561,7 @@ static int ck_mm(struct cpt_checker *ck, struct cpt_rec_view *v)
 {
 	const struct cpt_mm *m = &v->u.cpt_mm;
 	const __u64 top = CPT_USER_TOP;
+	unsigned int i;
 
 	if (m->nr_vmas > CPT_MAX_VMAS)
 		return ck_bad(ck, "nr_vmas %u exceeds %u", m->nr_vmas,
@@ -568,6 +572,10 @@ static int ck_mm(struct cpt_checker *ck, struct cpt_rec_view *v)
 	    m->end_data > top || m->brk > top || m->start_stack > top ||
 	    m->arg_end > top || m->env_end > top)
 		return ck_bad(ck, "code, data, brk, stack, argument or environment bounds out of order or beyond user space");
+	for (i = 0; i < CPT_AUXV_WORDS && m->saved_auxv[i]; i += 2)
+		;
+	if (i >= CPT_AUXV_WORDS)
+		return ck_bad(ck, "saved auxv has no AT_NULL entry");
 	if (ck_path(ck, "executable path", (const char *)v->var, m->exe_len,
 		    0))
 		return -1;
@@ -604,6 +612,37 @@ static int ck_vma(struct cpt_checker *ck, struct cpt_rec_view *v)
 		return ck_bad(ck, "shared memory id %u out of range",
 			      m->shared_id);
 	ck->next_min = m->end;
+	return 0;
+}
+
+static int ck_sighand(struct cpt_checker *ck, struct cpt_rec_view *v)
+{
+	const struct cpt_sighand *sh = &v->u.cpt_sighand;
+	unsigned int i;
+
+	for (i = 0; i < CPT_NSIG; i++)
+		if (sh->action[i].flags & ~(__u64)CPT_SA_FLAGS_MASK)
+			return ck_bad(ck, "signal %u: handler flags %#llx", i + 1,
+				      sh->action[i].flags);
+	return 0;
+}
+
+/*
+ * Each process has its own mm, fd table, fs and handlers, written just
+ * before its first task (a dump refuses processes that share them): so
+ * a process's objects are newer than every earlier process's.
+ */
+static int ck_own_objects(struct cpt_checker *ck, const struct cpt_task *t)
+{
+	const __u32 refs[CK_PROC_OBJS] = { t->mm, t->files, t->fs, t->sighand };
+	unsigned int i;
+
+	for (i = 0; i < CK_PROC_OBJS; i++)
+		if (refs[i] < ck->proc_next[i])
+			return ck_bad(ck, "process %u shares its mm, files, fs or handlers with an earlier process",
+				      t->pid);
+	for (i = 0; i < CK_PROC_OBJS; i++)
+		ck->proc_next[i] = refs[i] + 1;
 	return 0;
 }
 
@@ -647,6 +686,9 @@ static int ck_task(struct cpt_checker *ck, struct cpt_rec_view *v)
 			      t->pid);
 	if (t->state != CPT_TASK_RUNNING && t->state != CPT_TASK_ZOMBIE)
 		return ck_bad(ck, "unknown state %u", t->state);
+	if (t->state == CPT_TASK_ZOMBIE && !leader)
+		return ck_bad(ck, "thread %u is a zombie (threads are reaped as they exit)",
+			      t->pid);
 	if (ck_task_tree(ck, t))
 		return -1;
 	/* A thread's exit_signal is -1: it notifies nobody. */
@@ -673,6 +715,8 @@ static int ck_task(struct cpt_checker *ck, struct cpt_rec_view *v)
 	    ck_opt_ref(ck, "files", t->files, CPT_REC_FILES) ||
 	    ck_opt_ref(ck, "fs", t->fs, CPT_REC_FS) ||
 	    ck_opt_ref(ck, "sighand", t->sighand, CPT_REC_SIGHAND))
+		return -1;
+	if (leader && t->state == CPT_TASK_RUNNING && ck_own_objects(ck, t))
 		return -1;
 	for (i = 0; i < CPT_NR_RLIMITS; i++)
 		if (t->rlim_cur[i] > t->rlim_max[i])
@@ -834,7 +878,7 @@ static int (*const ck_content[CPT_REC_TYPE_MAX])(struct cpt_checker *,
 	[CPT_REC_FS]		= ck_fs,
 	[CPT_REC_MM]		= ck_mm,
 	[CPT_REC_VMA]		= ck_vma,
-	[CPT_REC_SIGHAND]	= ck_none,
+	[CPT_REC_SIGHAND]	= ck_sighand,
 	[CPT_REC_TASK]		= ck_task,
 	[CPT_REC_CREDS]		= ck_creds,
 	[CPT_REC_REGS]		= ck_none,

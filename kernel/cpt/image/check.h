@@ -66,6 +66,8 @@ struct cpt_check_task {
 	__u32	pid, tgid, state, mm, sighand;
 };
 
+#define CK_PROC_OBJS	4	/* mm, files, fs, sighand */
+
 struct cpt_check_ops {
 	/* Zeroed memory, or NULL; and its release. */
 	void	*(*zalloc)(void *priv, __u64 size);
@@ -93,6 +95,9 @@ struct cpt_checker {
 	__u32			member_parent;
 	__u32			fds_max;
 	__u64			next_min;	/* lowest fd / VMA start allowed */
+
+	/* The lowest mm, files, fs, sighand index the next process may use. */
+	__u32			proc_next[CK_PROC_OBJS];
 
 	/* The last TASK, while its parts may follow. */
 	int			task_open;

@@ -9,6 +9,7 @@
  * of the format.  So a record that reaches its owner is known to be well
  * formed, in its place, and to refer only to objects already seen.
  */
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
@@ -76,7 +77,7 @@ int rst_reader_init(struct rst_reader *rd, struct file *file)
 	int err;
 
 	memset(rd, 0, sizeof(*rd));
-	rd->file = file;
+	rd->file = get_file(file);
 	cpt_check_init(&rd->ck, &rst_ck_ops, rd);
 	err = rst_read(rd, &h, sizeof(h));
 	if (err)
@@ -161,4 +162,7 @@ void rst_reader_destroy(struct rst_reader *rd)
 	kvfree(rd->payload);
 	rd->payload = NULL;
 	cpt_check_release(&rd->ck);
+	if (rd->file)
+		fput(rd->file);
+	rd->file = NULL;
 }

@@ -7,6 +7,7 @@
  * ~0, final xor ~0 ("123456789" -> 0xe3069283).
  */
 #include <linux/crc32.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -24,7 +25,7 @@ u32 cpt_crc32c(u32 crc, const void *data, size_t len)
 int cpt_writer_init(struct cpt_writer *w, struct file *file)
 {
 	memset(w, 0, sizeof(*w));
-	w->file = file;
+	w->file = get_file(file);
 	w->buf = kvmalloc(CPT_WBUF_SIZE, GFP_KERNEL);
 	w->crc_of_crcs = ~0U;
 	return w->buf ? 0 : -ENOMEM;
@@ -34,6 +35,9 @@ void cpt_writer_destroy(struct cpt_writer *w)
 {
 	kvfree(w->buf);
 	w->buf = NULL;
+	if (w->file)
+		fput(w->file);
+	w->file = NULL;
 }
 
 static int cpt_flush(struct cpt_writer *w)

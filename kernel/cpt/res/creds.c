@@ -6,6 +6,7 @@
  */
 #include <linux/cred.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/user.h>
 #include <linux/securebits.h>
 #include <linux/slab.h>
 #include <linux/user_namespace.h>
@@ -112,6 +113,25 @@ static kernel_cap_t rst_cap(u64 v)
 	return c;
 }
 
+/*
+ * The user the task is counted for: as setresuid() does it (set_user(),
+ * set_cred_ucounts()), so that RLIMIT_NPROC and every per-user counter
+ * count the task for its own user, not for root who restored it.
+ */
+static int creds_set_user(struct cred *new)
+{
+	struct user_struct *user;
+
+	if (!uid_eq(new->uid, new->user->uid)) {
+		user = alloc_uid(new->uid);
+		if (!user)
+			return -EAGAIN;
+		free_uid(new->user);
+		new->user = user;
+	}
+	return set_cred_ucounts(new);
+}
+
 int creds_rst_build(struct rst_task *rt)
 {
 	struct creds_rst *st = rst_state(rt->img, &cpt_res_creds);
@@ -120,6 +140,7 @@ int creds_rst_build(struct rst_task *rt)
 	struct group_info *gi;
 	struct cred *new;
 	u32 i;
+	int err;
 
 	new = prepare_creds();
 	if (!new)
@@ -161,6 +182,11 @@ int creds_rst_build(struct rst_task *rt)
 	groups_sort(gi);
 	set_groups(new, gi);
 	put_group_info(gi);
+	err = creds_set_user(new);
+	if (err) {
+		abort_creds(new);
+		return err;
+	}
 	return commit_creds(new);
 inval:
 	abort_creds(new);

@@ -27,6 +27,7 @@
 #include "core/restore.h"
 #include "lib/grow.h"
 #include "lib/objtab.h"
+#include "lib/open.h"
 
 struct files_dump {
 	struct cpt_objtab	filps;		/* struct file */
@@ -334,6 +335,12 @@ static void files_release(struct rst_image *img, void *state)
 			 O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | \
 			 O_NOATIME | O_SYNC | O_PATH)
 
+static const umode_t rst_file_kinds[] = {
+	[CPT_FILE_REG]	= S_IFREG,
+	[CPT_FILE_CHR]	= S_IFCHR,
+	[CPT_FILE_DIR]	= S_IFDIR,
+};
+
 static int rst_open_file(struct rst_image *img, struct rst_file *rf)
 {
 	struct cpt_file *f = &rf->f;
@@ -341,21 +348,19 @@ static int rst_open_file(struct rst_image *img, struct rst_file *rf)
 	struct inode *inode;
 	loff_t pos;
 
-	filp = filp_open(rf->path, (f->flags & RST_OPEN_FLAGS) | O_NOCTTY, 0);
+	/* The checker let only the kinds above through. */
+	filp = cpt_open_kind(rf->path, (f->flags & RST_OPEN_FLAGS) | O_NOCTTY,
+			     rst_file_kinds[f->kind], f->rdev);
+	if (PTR_ERR_OR_ZERO(filp) == -ESTALE) {
+		cpt_err(img->ctx, "%s is not the same kind of file as at checkpoint",
+			rf->path);
+		return -ESTALE;
+	}
 	if (IS_ERR(filp)) {
 		cpt_err(img->ctx, "cannot reopen %s: %ld", rf->path, PTR_ERR(filp));
 		return PTR_ERR(filp);
 	}
 	inode = file_inode(filp);
-	if ((f->kind == CPT_FILE_REG && !S_ISREG(inode->i_mode)) ||
-	    (f->kind == CPT_FILE_DIR && !S_ISDIR(inode->i_mode)) ||
-	    (f->kind == CPT_FILE_CHR && (!S_ISCHR(inode->i_mode) ||
-	     new_encode_dev(inode->i_rdev) != f->rdev))) {
-		cpt_err(img->ctx, "%s is not the same kind of file as at checkpoint",
-			rf->path);
-		fput(filp);
-		return -ESTALE;
-	}
 	if (f->kind == CPT_FILE_REG && i_size_read(inode) != f->size)
 		cpt_warn(img->ctx, "%s changed size since the checkpoint (%lld, was %llu)",
 			 rf->path, i_size_read(inode), f->size);

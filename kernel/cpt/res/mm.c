@@ -10,6 +10,7 @@
  * protections and files apply; madvise() flags through madvise(); the
  * vdso goes back where it was.
  */
+#include <linux/auxvec.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -28,6 +29,7 @@
 #include "core/restore.h"
 #include "lib/grow.h"
 #include "lib/objtab.h"
+#include "lib/open.h"
 
 struct mm_dump {
 	struct cpt_objtab	mms;		/* struct mm_struct, grabbed */
@@ -135,6 +137,11 @@ static int cpt_dump_vma(struct cpt_dump *d, struct mm_dump *st,
 		v.shared_id = id;
 	}
 	if (kind == CPT_VMA_FILE_PRIVATE || kind == CPT_VMA_FILE_SHARED) {
+		if (!S_ISREG(file_inode(vma->vm_file)->i_mode)) {
+			cpt_err(d->ctx, "memory map %lx-%lx of a file that is not a regular file: not supported",
+				vma->vm_start, vma->vm_end);
+			return -EOPNOTSUPP;
+		}
 		if (d_unlinked(vma->vm_file->f_path.dentry)) {
 			cpt_err(d->ctx, "memory map %lx-%lx of a deleted file: not supported yet",
 				vma->vm_start, vma->vm_end);
@@ -269,20 +276,21 @@ static bool mm_shared_with_process(struct cpt_dump *d, struct task_struct *tsk)
 int mm_dump(struct cpt_dump *d, struct cpt_dump_task *dt)
 {
 	struct mm_dump *st = cpt_dump_state(d, &cpt_res_mm);
-	struct mm_struct *mm = dt->zombie ? NULL : dt->tsk->mm;
+	struct mm_struct *mm = dt->zombie ? NULL : get_task_mm(dt->tsk);
 	int idx;
 
 	dt->rec.mm = CPT_NO_OBJ;
 	if (!mm)
 		return 0;
-	if (mm_shared_with_process(d, dt->tsk)) {
+	idx = -EOPNOTSUPP;
+	if (mm_shared_with_process(d, dt->tsk))
 		cpt_err(d->ctx, "task %d (%s) has memory shared with another process (vfork or CLONE_VM): not supported yet",
 			dt->pid, dt->tsk->comm);
-		return -EOPNOTSUPP;
-	}
-	idx = cpt_obj_find(&st->mms, mm);
-	if (idx < 0)
+	else
+		idx = cpt_obj_find(&st->mms, mm);
+	if (idx == -1)
 		idx = cpt_dump_mm(d, st, mm);
+	mmput(mm);
 	if (idx < 0)
 		return idx;
 	dt->rec.mm = idx;
@@ -411,7 +419,8 @@ static int rst_map_file(struct rst_image *img, const struct rst_vma *rv)
 	struct file *file;
 	unsigned long addr;
 
-	file = filp_open(rv->path, shared_write ? O_RDWR : O_RDONLY, 0);
+	file = cpt_open_kind(rv->path, shared_write ? O_RDWR : O_RDONLY,
+			     S_IFREG, 0);
 	if (IS_ERR(file)) {
 		cpt_err(img->ctx, "cannot open %s for a memory map: %ld",
 			rv->path, PTR_ERR(file));
@@ -578,7 +587,7 @@ static int rst_restore_mm(struct rst_image *img, struct rst_mm *mm)
 		return -EINVAL;
 	}
 	if (mm->exe) {
-		struct file *exe = filp_open(mm->exe, O_RDONLY, 0);
+		struct file *exe = cpt_open_kind(mm->exe, O_RDONLY, S_IFREG, 0);
 
 		err = PTR_ERR_OR_ZERO(exe);
 		if (!err) {
@@ -606,6 +615,13 @@ static int rst_restore_mm(struct rst_image *img, struct rst_mm *mm)
 	cur->env_end = m->env_end;
 	BUILD_BUG_ON(sizeof(cur->saved_auxv) > sizeof(m->saved_auxv));
 	memcpy(cur->saved_auxv, m->saved_auxv, sizeof(cur->saved_auxv));
+	/*
+	 * /proc/PID/auxv reads up to the first AT_NULL: end the array with
+	 * one whatever the image says, as prctl(PR_SET_MM_AUXV) does.  The
+	 * image's AT_NULL (checked) may lie beyond this kernel's array.
+	 */
+	cur->saved_auxv[AT_VECTOR_SIZE - 2] = AT_NULL;
+	cur->saved_auxv[AT_VECTOR_SIZE - 1] = AT_NULL;
 	mmap_write_unlock(cur);
 	/* What set_dumpable() does; it is not exported. */
 	set_mask_bits(&cur->flags, MMF_DUMPABLE_MASK,
@@ -619,8 +635,12 @@ static int rst_restore_mm(struct rst_image *img, struct rst_mm *mm)
 int mm_rst_build(struct rst_task *rt)
 {
 	struct mm_rst *st = rst_state(rt->img, &cpt_res_mm);
+	struct rst_mm *mm = &st->mms[rt->t.mm];
 
-	return rst_restore_mm(rt->img, &st->mms[rt->t.mm]);
+	/* One process per mm (the checker makes sure; so do we, cheaply). */
+	if (mm->owner)
+		return -EINVAL;
+	return rst_restore_mm(rt->img, mm);
 }
 
 struct task_struct *mm_rst_owner(struct rst_image *img, u32 idx)

@@ -11,6 +11,7 @@
 #include <linux/futex.h>
 #include <linux/hrtimer.h>
 #include <linux/kallsyms.h>
+#include <linux/module.h>
 #include <linux/poll.h>
 #include <linux/ptrace.h>
 #include <linux/restart_block.h>
@@ -193,6 +194,7 @@ static void rst_fixup(struct callback_head *head)
 		}
 	}
 	rst_image_put(img);
+	module_put(THIS_MODULE);	/* taken when queued; see cpt_park() */
 }
 
 /*
@@ -202,8 +204,10 @@ static void rst_fixup(struct callback_head *head)
 int restart_rst_run(struct rst_task *rt)
 {
 	refcount_inc(&rt->img->refcount);
+	__module_get(THIS_MODULE);
 	init_task_work(&rt->fixup, rst_fixup);
 	if (task_work_add(current, &rt->fixup, TWA_RESUME)) {
+		module_put(THIS_MODULE);
 		rst_image_put(rt->img);
 		return -ESRCH;
 	}

@@ -30,43 +30,70 @@ struct signal_rst {
 
 /* --- checkpoint ------------------------------------------------------- */
 
-/* Queued signals of one list, copied under the lock, then written. */
+/*
+ * Pending signals of one list, copied under the lock, then written: each
+ * queued siginfo, and a plain one (SI_KERNEL) for a signal that is
+ * pending without one (the kernel queues none when it cannot allocate).
+ * SIGKILL and SIGSTOP are never written: a task being killed or stopped
+ * is refused, by name; the VE runs on and the signal takes its course.
+ */
 static int cpt_dump_sigqueue(struct cpt_dump *d, struct task_struct *tsk,
-			     struct sigpending *pending, bool shared)
+			     struct sigpending *pending, bool shared,
+			     unsigned int *written)
 {
+	pid_t pid = task_pid_nr_ns(tsk, d->ve->pid_ns);
 	struct cpt_siginfo *infos;
-	struct sigqueue *q;
 	unsigned int n = 0, max = 0, i;
+	struct sigqueue *q;
+	sigset_t unqueued;
 	int err = 0;
 
 	spin_lock_irq(&tsk->sighand->siglock);
 	list_for_each_entry(q, &pending->list, list)
 		max++;
+	unqueued = pending->signal;
 	spin_unlock_irq(&tsk->sighand->siglock);
-	if (!max)
-		return 0;
-	if (max > CPT_MAX_SIGPENDING) {
+	if (sigismember(&unqueued, SIGKILL) || sigismember(&unqueued, SIGSTOP)) {
+		cpt_err(d->ctx, "task %d (%s) is being %s: not supported",
+			pid, tsk->comm,
+			sigismember(&unqueued, SIGKILL) ? "killed" : "stopped");
+		return -EOPNOTSUPP;
+	}
+	if (*written + max > CPT_MAX_SIGPENDING - _NSIG) {
 		cpt_err(d->ctx, "task %d (%s) has %u queued signals, more than the image allows (%u)",
-			task_pid_nr_ns(tsk, d->ve->pid_ns), tsk->comm, max,
-			CPT_MAX_SIGPENDING);
+			pid, tsk->comm, *written + max,
+			CPT_MAX_SIGPENDING - _NSIG);
 		return -E2BIG;
 	}
+	max += _NSIG;		/* room for the unqueued ones */
 	infos = kvcalloc(max, sizeof(*infos), GFP_KERNEL);
 	if (!infos)
 		return -ENOMEM;
 	spin_lock_irq(&tsk->sighand->siglock);
+	unqueued = pending->signal;
 	list_for_each_entry(q, &pending->list, list) {
-		if (n == max)
+		if (n == max - _NSIG)
 			break;
 		infos[n].shared = shared;
 		BUILD_BUG_ON(sizeof(q->info) > sizeof(infos[n].info));
 		memcpy(infos[n].info, &q->info, sizeof(q->info));
+		sigdelset(&unqueued, q->info.si_signo);
 		n++;
 	}
 	spin_unlock_irq(&tsk->sighand->siglock);
+	for (i = 1; i <= _NSIG; i++) {
+		kernel_siginfo_t info = { .si_signo = i, .si_code = SI_KERNEL };
+
+		if (!sigismember(&unqueued, i) || i == SIGKILL || i == SIGSTOP)
+			continue;
+		infos[n].shared = shared;
+		memcpy(infos[n].info, &info, sizeof(info));
+		n++;
+	}
 	for (i = 0; !err && i < n; i++)
 		err = cpt_write_record(&d->w, CPT_REC_SIGPENDING, 0, &infos[i],
 				       sizeof(infos[i]));
+	*written += n;
 	kvfree(infos);
 	return err;
 }
@@ -118,12 +145,13 @@ int signal_dump_handlers(struct cpt_dump *d, struct cpt_dump_task *dt)
 int signal_dump_pending(struct cpt_dump *d, struct cpt_dump_task *dt)
 {
 	struct task_struct *tsk = dt->tsk;
+	unsigned int written = 0;
 	int err;
 
-	err = cpt_dump_sigqueue(d, tsk, &tsk->pending, false);
+	err = cpt_dump_sigqueue(d, tsk, &tsk->pending, false, &written);
 	if (!err && thread_group_leader(tsk))
 		err = cpt_dump_sigqueue(d, tsk, &tsk->signal->shared_pending,
-					true);
+					true, &written);
 	return err;
 }
 

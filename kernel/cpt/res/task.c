@@ -13,6 +13,7 @@
 #include <linux/nsproxy.h>
 #include <linux/pid_namespace.h>
 #include <linux/personality.h>
+#include <linux/resource.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/seccomp.h>
@@ -63,7 +64,10 @@ static const char *task_own_namespace(struct cpt_dump *d,
 	return what;
 }
 
-/* What the restore cannot rebuild yet, refused by name. */
+/*
+ * What the restore cannot rebuild yet, refused by name, so that the VE
+ * runs on instead of a dump that cannot be restored.
+ */
 int task_dump_check(struct cpt_dump *d, struct cpt_dump_task *dt)
 {
 	struct task_struct *tsk = dt->tsk;
@@ -73,6 +77,8 @@ int task_dump_check(struct cpt_dump *d, struct cpt_dump_task *dt)
 		return 0;
 	if (tsk->seccomp.mode != SECCOMP_MODE_DISABLED)
 		what = "seccomp filters";
+	else if (!thread_group_leader(tsk) && tsk->group_leader->exit_state)
+		what = "a thread group leader that has exited (pthread_exit() in main)";
 	if (!what)
 		what = task_own_namespace(d, tsk);
 	if (!what)
@@ -134,6 +140,10 @@ static int task_parse(struct rst_image *img, void *state,
 	rt = &img->tasks[img->nr_tasks];
 	rt->t = v->u.cpt_task;
 	rt->img = img;
+	mutex_init(&rt->park_lock);
+	init_completion(&rt->sid_turn);
+	if (!img->nr_tasks)
+		complete(&rt->sid_turn);	/* the init goes first */
 	rt->idx = img->nr_tasks++;
 	return 0;
 }
@@ -145,7 +155,8 @@ const struct cpt_resource cpt_res_task = {
 
 /*
  * Sessions and process groups, one task at a time in image order: a
- * group or session must exist before a later task can join it.
+ * group or session must exist before a later task can join it.  Each
+ * task waits for its own turn, so that passing it on wakes one task.
  */
 int task_rst_session(struct rst_task *rt)
 {
@@ -153,10 +164,8 @@ int task_rst_session(struct rst_task *rt)
 	struct cpt_task *t = &rt->t;
 	long err = 0;
 
-	wait_event_killable(img->ready_wq,
-			    atomic_read(&img->sid_turn) == rt->idx ||
-			    atomic_read(&img->nr_failed));
-	if (atomic_read(&img->sid_turn) != rt->idx)
+	if (wait_for_completion_killable(&rt->sid_turn) ||
+	    atomic_read(&img->nr_failed))
 		return -EINTR;
 	if (rst_is_leader(rt)) {
 		if (t->sid == t->pid && task_session_vnr(current) != t->sid)
@@ -169,8 +178,8 @@ int task_rst_session(struct rst_task *rt)
 		if (err >= 0 && task_pgrp_vnr(current) != t->pgid)
 			err = ksys_setpgid(0, t->pgid);
 	}
-	atomic_inc(&img->sid_turn);
-	wake_up_all(&img->ready_wq);
+	if (rt->idx + 1 < img->nr_tasks)
+		complete(&img->tasks[rt->idx + 1].sid_turn);
 	return err < 0 ? err : 0;
 }
 
@@ -206,18 +215,27 @@ int task_rst_children(struct rst_task *rt)
 	return 0;
 }
 
-/* Resource limits, kept in signal_struct: once per process. */
+/*
+ * Resource limits, once per process, as setrlimit() sets them: with its
+ * checks (RLIMIT_NOFILE at most fs.nr_open here) and effects (a CPU-time
+ * limit armed).  The restoring task may raise hard limits: it is root.
+ */
 int task_rst_rlimits(struct rst_task *rt)
 {
-	struct signal_struct *sig = current->signal;
-	int i;
+	struct rlimit r;
+	int i, err;
 
-	task_lock(current->group_leader);
 	for (i = 0; i < RLIM_NLIMITS && i < ARRAY_SIZE(rt->t.rlim_cur); i++) {
-		sig->rlim[i].rlim_cur = rt->t.rlim_cur[i];
-		sig->rlim[i].rlim_max = rt->t.rlim_max[i];
+		r.rlim_cur = rt->t.rlim_cur[i];
+		r.rlim_max = rt->t.rlim_max[i];
+		err = do_prlimit(current, i, &r, NULL);
+		if (err) {
+			cpt_err(rt->img->ctx, "process %u: resource limit %d (%llu/%llu) refused: %d",
+				rt->t.pid, i, rt->t.rlim_cur[i],
+				rt->t.rlim_max[i], err);
+			return err;
+		}
 	}
-	task_unlock(current->group_leader);
 	return 0;
 }
 
@@ -283,8 +301,11 @@ static bool task_exited(pid_t nr)
  * for those exits, then drop SIGCHLD: the image's pending signals, which
  * come next, have it if the process had it.
  */
+#define RST_ZOMBIE_TIMEOUT	(30 * HZ)
+
 int task_rst_zombies(struct rst_task *rt)
 {
+	unsigned long deadline = jiffies + RST_ZOMBIE_TIMEOUT;
 	struct rst_image *img = rt->img;
 	kernel_siginfo_t info;
 	enum pid_type type;
@@ -303,6 +324,8 @@ int task_rst_zombies(struct rst_task *rt)
 			if (atomic_read(&img->nr_failed) ||
 			    fatal_signal_pending(current))
 				return -EINTR;
+			if (time_after(jiffies, deadline))
+				return -ETIMEDOUT;
 			schedule_timeout_killable(1);
 		}
 	}

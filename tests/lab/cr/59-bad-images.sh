@@ -77,6 +77,16 @@ for p in $points; do
 	bad_case "real dump, byte $p flipped" "cp $GOOD $D && printf '%s\n' 'import sys' 'f = open(sys.argv[1], \"r+b\"); f.seek($p); b = f.read(1); f.seek($p); f.write(bytes([b[0] ^ 0x10]))' >/tmp/flip.py && python3 /tmp/flip.py $D"
 done
 bad_case "real dump with 8 extra bytes" "cp $GOOD $D && printf '\\0\\0\\0\\0\\0\\0\\0\\0' >>$D"
+# Rules past the CRCs, on the real dump (tests/helpers/cptimg.py rewrites
+# a field and every CRC): an interrupted nanosleep on a clock no dump
+# writes (struct cpt_task: restart_block[0] at 120, restart_fn at 184),
+# a thread that is a zombie, a device no VE may hold.
+lab_copy "$(dirname "$0")/../../helpers/cptimg.py" $N:/root/cptimg.py >/dev/null
+P="python3 /root/cptimg.py $D --set"
+bad_case "nanosleep on clock 0xffffffff" "cp $GOOD $D && $P TASK:0:120=ffffffff00000000 && $P TASK:0:184=01000000"
+bad_case "nanosleep on clock 5" "cp $GOOD $D && $P TASK:0:120=0500000000000000 && $P TASK:0:184=01000000"
+bad_case "child process made a zombie thread" "cp $GOOD $D && $P TASK:1:4=01000000 && $P TASK:1:20=01000000"
+bad_case "FILE 0 as the block device 8:0" "cp $GOOD $D && $P FILE:0:0=02000000 && $P FILE:0:20=00080000"
 # Environment, not format: an image needing a CPU feature this CPU lacks
 # (cpu_caps bit 40: no CPU has it) is refused by the kernel alone.
 lab_copy "$(dirname "$0")/../../helpers/cpt-header.py" $N:/root/cpt-header.py >/dev/null

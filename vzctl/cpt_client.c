@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Helpers shared by chkpnt, restore, start and status: their options,
- * the /proc/cpt and /proc/rst control files (Documentation/cpt-api.rst)
- * and the context list they show.
+ * The client of the /proc/cpt and /proc/rst control files
+ * (Documentation/cpt-api.rst) and of the context list they show, for
+ * checkpoint, restore and status.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -16,125 +16,11 @@
 
 #include <linux/cpt_ioctl.h>
 
-#include "vzctl.h"
+#include "config.h"
+#include "cpt_client.h"
+#include "util.h"
 
 #define DEFAULT_DUMPDIR		"/vz/dump"
-
-/* --context: decimal, or hexadecimal with 0x (OpenVZ read hex only). */
-static int parse_context(const char *s, unsigned int *ctx)
-{
-	unsigned long v;
-	char *end;
-	int base = 10;
-
-	if (!strncmp(s, "0x", 2) || !strncmp(s, "0X", 2))
-		base = 16;
-	if (!*s || !isxdigit((unsigned char)s[base == 16 ? 2 : 0]))
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, base);
-	if (errno || *end || v == 0 || v > UINT_MAX)
-		return -1;
-	*ctx = (unsigned int)v;
-	return 0;
-}
-
-static int parse_cpt(int argc, char **argv, struct cpt_opts *o,
-		     bool restore)
-{
-	static const struct option chkpnt_opts[] = {
-		{ "dumpfile", required_argument, NULL, 'f' },
-		{ "context", required_argument, NULL, 'c' },
-		{ "flags", required_argument, NULL, 'F' },
-		{ "skip_arpdetect", no_argument, NULL, 'a' },
-		{ "suspend", no_argument, NULL, CPT_STAGE_SUSPEND },
-		{ "dump", no_argument, NULL, CPT_STAGE_DUMP },
-		{ "resume", no_argument, NULL, CPT_STAGE_RESUME },
-		{ "kill", no_argument, NULL, CPT_STAGE_KILL },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const struct option restore_opts[] = {
-		{ "dumpfile", required_argument, NULL, 'f' },
-		{ "context", required_argument, NULL, 'c' },
-		{ "skip_arpdetect", no_argument, NULL, 'a' },
-		{ "undump", no_argument, NULL, CPT_STAGE_UNDUMP },
-		{ "resume", no_argument, NULL, CPT_STAGE_RESUME },
-		{ "kill", no_argument, NULL, CPT_STAGE_KILL },
-		{ NULL, 0, NULL, 0 },
-	};
-	unsigned long flags;
-	char *end;
-	int c;
-
-	memset(o, 0, sizeof(*o));
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", restore ? restore_opts :
-				chkpnt_opts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if (!*optarg) {
-				vz_error("Invalid dump file name");
-				return VZ_INVALID_PARAMETER_VALUE;
-			}
-			o->dumpfile = optarg;
-			break;
-		case 'c':
-			if (parse_context(optarg, &o->context)) {
-				vz_error("Invalid context ID: %s", optarg);
-				return VZ_INVALID_PARAMETER_VALUE;
-			}
-			o->context_set = true;
-			break;
-		case 'F':
-			errno = 0;
-			flags = strtoul(optarg, &end, 0);
-			if (errno || !*optarg || *end || flags > UINT_MAX) {
-				vz_error("Invalid flags: %s", optarg);
-				return VZ_INVALID_PARAMETER_VALUE;
-			}
-			o->cpu_flags = (unsigned int)flags;
-			o->flags_set = true;
-			break;
-		case 'a':
-			o->skip_arpdetect = true;
-			break;
-		case CPT_STAGE_SUSPEND:
-		case CPT_STAGE_DUMP:
-		case CPT_STAGE_RESUME:
-		case CPT_STAGE_KILL:
-		case CPT_STAGE_UNDUMP:
-			if (o->stage != CPT_STAGE_FULL) {
-				vz_error("Invalid syntax: only one sub command may be used");
-				return VZ_INVALID_PARAMETER_SYNTAX;
-			}
-			o->stage = (enum cpt_stage)c;
-			break;
-		default:
-			vz_error("Invalid option: %s", argv[optind - 1]);
-			return VZ_INVALID_PARAMETER_SYNTAX;
-		}
-	}
-	if (optind >= argc) {
-		vz_error("VE ID is not given");
-		return VZ_INVALID_PARAMETER_SYNTAX;
-	}
-	if (optind + 1 < argc) {
-		vz_error("Unexpected argument: %s", argv[optind + 1]);
-		return VZ_INVALID_PARAMETER_SYNTAX;
-	}
-	return parse_veid_arg(argv[optind], &o->veid);
-}
-
-int parse_chkpnt(int argc, char **argv, struct cpt_opts *o)
-{
-	return parse_cpt(argc, argv, o, false);
-}
-
-int parse_restore(int argc, char **argv, struct cpt_opts *o)
-{
-	return parse_cpt(argc, argv, o, true);
-}
 
 static const char *const state_names[] = {
 	"idle", "suspending", "suspended", "dumping", "dumped", "undumping",
@@ -338,19 +224,17 @@ void cpt_detach(int fd)
 
 /*
  * Prepare a control file for the operations on one VE: kernel error
- * lines to our stderr, then the context (the file's own one or a new
- * sticky one, bound to the VE; or the existing sticky one, already
- * bound).
+ * lines to our stderr, then the context (mode), bound to the VE unless
+ * it is joined: the run that made it bound it.
  */
-int cpt_attach(int fd, const struct cpt_opts *o, bool restore, bool join)
+int cpt_attach(int fd, bool restore, unsigned int veid, unsigned int ctx,
+	       enum cpt_attach_mode mode)
 {
-	unsigned int ctx = o->context_set ? o->context : o->veid;
-	bool sticky = o->stage != CPT_STAGE_FULL;
 	int ret;
 
 	if (cpt_ioctl(fd, CPT_SET_ERRORFD, STDERR_FILENO, "CPT_SET_ERRORFD"))
 		return -1;
-	if (sticky && join) {
+	if (mode == CPT_ATTACH_JOIN) {
 		struct cpt_ctx_info *v;
 		size_t n;
 
@@ -358,9 +242,9 @@ int cpt_attach(int fd, const struct cpt_opts *o, bool restore, bool join)
 		if (!cpt_ctx_read(restore ? RST_PROC_PATH : CPT_PROC_PATH, &v,
 				  &n)) {
 			for (size_t i = 0; i < n; i++) {
-				if (v[i].ctxid == ctx && v[i].veid != o->veid) {
+				if (v[i].ctxid == ctx && v[i].veid != veid) {
 					vz_error("Checkpoint context ID %u belongs to VE %u, not %u",
-						 ctx, v[i].veid, o->veid);
+						 ctx, v[i].veid, veid);
 					free(v);
 					return -1;
 				}
@@ -370,7 +254,7 @@ int cpt_attach(int fd, const struct cpt_opts *o, bool restore, bool join)
 		ret = cpt_ioctl(fd, CPT_JOIN_CONTEXT, ctx, NULL);
 		if (ret == -ENOENT) {
 			vz_error("No checkpoint context ID %u found for VE %u (nothing was %s with it)",
-				 ctx, o->veid, restore ? "undumped" : "suspended");
+				 ctx, veid, restore ? "undumped" : "suspended");
 			return -1;
 		}
 		if (ret) {
@@ -385,7 +269,7 @@ int cpt_attach(int fd, const struct cpt_opts *o, bool restore, bool join)
 		 */
 		return cpt_ioctl(fd, CPT_SET_ERRORFD, STDERR_FILENO,
 				 "CPT_SET_ERRORFD") ? -1 : 0;
-	} else if (sticky) {
+	} else if (mode == CPT_ATTACH_NEW) {
 		ret = cpt_ioctl(fd, CPT_GET_CONTEXT, ctx, NULL);
 		if (ret == -EEXIST) {
 			vz_error("Unable to create checkpoint context %u: it exists (finish the earlier %s with --resume or --kill, or use --context)",
@@ -398,7 +282,7 @@ int cpt_attach(int fd, const struct cpt_opts *o, bool restore, bool join)
 			return -1;
 		}
 	}
-	if (cpt_ioctl(fd, CPT_SET_VEID, o->veid, "CPT_SET_VEID"))
+	if (cpt_ioctl(fd, CPT_SET_VEID, veid, "CPT_SET_VEID"))
 		return -1;
 	return 0;
 }

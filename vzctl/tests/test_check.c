@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One test per rule of the image format's checker (kernel/cpt/image/
+ * check.c, which /proc/rst runs too): the standard test image with one
+ * field of one record changed, or one record left out, every CRC still
+ * right, so that the rule itself is what refuses it; and the valid
+ * variants the rules must let through.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "image.h"
+#include "tests/check.h"
+#include "tests/imgwrite.h"
+
+/* What to change: in the nth record of a type, through a function. */
+struct edit {
+	uint32_t type, nth;
+	void (*fn)(void *fixed, void *var);
+	bool drop;
+};
+
+static bool apply(uint32_t type, uint32_t nth, void *fixed, uint32_t fixed_len,
+		  void *var, uint32_t var_len, void *arg)
+{
+	const struct edit *e = arg;
+
+	(void)fixed_len;
+	(void)var_len;
+	if (type != e->type || nth != e->nth)
+		return true;
+	if (e->fn)
+		e->fn(fixed, var);
+	return !e->drop;
+}
+
+/* The image of o, edited as e says: "" if valid, else the message. */
+static const char *verdict(struct imgw_opts o, struct edit e)
+{
+	static char err[512];
+
+	o.edit = apply;
+	o.edit_arg = &e;
+	if (imgw_validate_opts(&o, err, sizeof(err)) == 0)
+		return "";
+	return err;
+}
+
+static void expect(const char *got, const char *want, const char *rule)
+{
+	bool ok = *want ? strstr(got, want) != NULL : !*got;
+
+	if (!ok)
+		fprintf(stderr, "     rule \"%s\": got \"%s\", want \"%s\"\n",
+			rule, got, want);
+	check(ok, rule, __FILE__, __LINE__);
+}
+
+#define RULE(opts, type, nth, fn, want)					\
+	expect(verdict(opts, (struct edit){ CPT_REC_##type, nth, fn, false }), \
+	       want, #type " " #fn)
+#define DROPPED(opts, type, nth, want)					\
+	expect(verdict(opts, (struct edit){ CPT_REC_##type, nth, NULL, true }), \
+	       want, "no " #type)
+
+/* The edits: named after what they make of the record. */
+#define EDIT(name, type, body)						\
+static void name(void *fixed, void *var)				\
+{									\
+	type *r = fixed;						\
+									\
+	(void)var;							\
+	body;								\
+}
+
+EDIT(ve_other_veid, struct cpt_ve, r->veid = 7)
+EDIT(ve_reserved, struct cpt_ve, r->reserved[0] = 5; r->reserved[1] = 6)
+EDIT(uts_unterminated, struct cpt_uts, memset(r->release, 'x', 65))
+EDIT(file_chr_sda, struct cpt_file, r->kind = CPT_FILE_CHR; r->rdev = 0x800)
+EDIT(file_chr_null, struct cpt_file, r->kind = CPT_FILE_CHR; r->rdev = 0x103)
+EDIT(fd_beyond, struct cpt_fd, r->fd = 64)
+EDIT(fd_cloexec_2, struct cpt_fd, r->cloexec = 2)
+EDIT(files_two_fds, struct cpt_files, r->nr_fds = 2)
+EDIT(mm_no_vmas_valid, struct cpt_mm, r->nr_vmas = 0)
+EDIT(mm_brk_below_start, struct cpt_mm, r->brk = r->start_brk - 4096)
+EDIT(mm_auxv_no_null, struct cpt_mm, memset(r->saved_auxv, 0x41, sizeof(r->saved_auxv)))
+EDIT(mm_auxv_null_last, struct cpt_mm,
+     memset(r->saved_auxv, 0x41, 46 * 8))
+EDIT(sighand_bad_flags, struct cpt_sighand, r->action[13].flags = 0x200)
+EDIT(sighand_restorer, struct cpt_sighand,
+     r->action[13].flags = 0x04000004)
+EDIT(task_leader_no_exit_signal, struct cpt_task, r->exit_signal = (uint32_t)-1)
+EDIT(task_rlimit_inverted, struct cpt_task,
+     r->rlim_cur[7] = 10; r->rlim_max[7] = 5)
+EDIT(task_sas_flags, struct cpt_task, r->sas_ss_flags = 1)
+EDIT(task_sas_autodisarm, struct cpt_task,
+     r->sas_ss_flags = CPT_SS_AUTODISARM)
+EDIT(task_nanosleep_bad_clock, struct cpt_task,
+     r->restart_fn = CPT_RESTART_NANOSLEEP; r->restart_block[0] = 0xffffffff)
+EDIT(task_nanosleep_boottime, struct cpt_task,
+     r->restart_fn = CPT_RESTART_NANOSLEEP;
+     r->restart_block[0] = CPT_CLOCK_BOOTTIME)
+EDIT(task_reserved, struct cpt_task, r->reserved = 9; r->reserved2 = 24)
+EDIT(thread_exit_signal, struct cpt_task, r->exit_signal = 17)
+EDIT(thread_zombie, struct cpt_task, r->state = CPT_TASK_ZOMBIE)
+EDIT(thread_as_process, struct cpt_task,
+     r->tgid = 2; r->ppid = 1; r->exit_signal = 17)
+EDIT(creds_uid_invalid, struct cpt_creds, r->euid = CPT_INVALID_ID)
+EDIT(creds_securebits, struct cpt_creds, r->securebits = 0x100)
+EDIT(xsave_short_xsave, struct cpt_xsave, r->format = CPT_FPU_XSAVE)
+EDIT(signal_other_leader, struct cpt_signal, r->leader_pid = 2)
+
+static void creds_group_invalid(void *fixed, void *var)
+{
+	uint32_t g = CPT_INVALID_ID;
+
+	(void)fixed;
+	memcpy(var, &g, sizeof(g));
+}
+
+static void xsave_fx_576(void *fixed, void *var)
+{
+	struct cpt_xsave *x = fixed;
+
+	(void)var;
+	x->size = 576;		/* fixed part only: its length stays 512 */
+}
+
+void test_check(void)
+{
+	struct imgw_opts plain = { 0 }, threads = { .threads = true };
+	struct imgw_opts timers = { .timers = true };
+
+	/* The valid ones first: what the rules must let through. */
+	RULE(plain, VE, 0, ve_reserved, "");
+	RULE(plain, TASK, 0, task_reserved, "");
+	RULE(plain, TASK, 0, task_sas_autodisarm, "");
+	RULE(plain, TASK, 0, task_nanosleep_boottime, "");
+	RULE(plain, SIGHAND, 0, sighand_restorer, "");
+	RULE(plain, MM, 0, mm_auxv_null_last, "");
+	RULE(plain, FILE, 0, file_chr_null, "");
+
+	/* The header and the VE. */
+	RULE(plain, VE, 0, ve_other_veid, "veid 7 differs from the header's 101");
+	RULE(plain, UTS, 0, uts_unterminated, "string 2 is not NUL-terminated");
+	/* Files and fds. */
+	RULE(plain, FILE, 0, file_chr_sda, "character device 0x800 is not one a VE may hold");
+	RULE(plain, FD, 0, fd_beyond, "fd 64 out of order or beyond max_fds 64");
+	RULE(plain, FD, 0, fd_cloexec_2, "cloexec 2 is not 0 or 1");
+	RULE(plain, FILES, 0, files_two_fds, "1 more FD records of the last FILES expected");
+	/* Memory. */
+	RULE(plain, MM, 0, mm_no_vmas_valid, "not part of a MM record");
+	RULE(plain, MM, 0, mm_brk_below_start, "bounds out of order");
+	RULE(plain, MM, 0, mm_auxv_no_null, "saved auxv has no AT_NULL entry");
+	/* Signals. */
+	RULE(plain, SIGHAND, 0, sighand_bad_flags, "signal 14: handler flags 0x200");
+	/* Tasks. */
+	RULE(plain, TASK, 0, task_leader_no_exit_signal, "bad signal number");
+	RULE(plain, TASK, 0, task_rlimit_inverted, "resource limit 7: soft limit above the hard one");
+	RULE(plain, TASK, 0, task_sas_flags, "alternate signal stack flags 0x1");
+	RULE(plain, TASK, 0, task_nanosleep_bad_clock, "nanosleep on clock 4294967295");
+	RULE(threads, TASK, 1, thread_exit_signal, "bad signal number");
+	RULE(threads, TASK, 1, thread_zombie, "thread 2 is a zombie");
+	RULE(threads, TASK, 1, thread_as_process, "process 2 shares its mm, files, fs or handlers with an earlier process");
+	DROPPED(threads, CREDS, 1, "TASK pid 2 has no CREDS record");
+	DROPPED(plain, REGS, 0, "TASK pid 1 has no REGS record");
+	DROPPED(plain, TASK, 0, "CREDS record at offset 3496: does not follow a TASK");
+	/* Credentials. */
+	RULE(plain, CREDS, 0, creds_uid_invalid, "uid or gid 4294967295 is not valid");
+	RULE(plain, CREDS, 0, creds_group_invalid, "group 4294967295 is not valid");
+	RULE(plain, CREDS, 0, creds_securebits, "securebits 0x100");
+	/* FPU state. */
+	RULE(plain, XSAVE, 0, xsave_fx_576, "variable part of 576 bytes exceeds its length 520");
+	RULE(plain, XSAVE, 0, xsave_short_xsave, "format 2 with 512 bytes is neither FXSAVE (512) nor XSAVE (at least 576)");
+	/* Timers: SIGNAL belongs to the process's leader. */
+	RULE(timers, SIGNAL, 0, signal_other_leader, "leader pid 2: not for the thread group leader 1");
+}

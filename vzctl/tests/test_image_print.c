@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests of the dumpinfo printer (image_print.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "image_print.h"
+#include "util.h"
+#include "tests/check.h"
+#include "tests/imgwrite.h"
+
+static char *dumpinfo_output(const unsigned char *img, size_t len, bool json,
+			     int *ret)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+	int fd = bytes_fd(img, len);
+	char *err;
+
+	capture_begin();
+	*ret = dumpinfo_fd(fd, f, json);
+	err = capture_end();
+	free(err);
+	close(fd);
+	fclose(f);
+	return buf;
+}
+
+/* Well-formed by python's json module, if there is a python3. */
+static bool json_ok(const char *text)
+{
+	char *d = tmpdir(), *p = xasprintf("%s/out.json", d), *cmd;
+	int rc;
+
+	write_text(p, text);
+	cmd = xasprintf("command -v python3 >/dev/null || exit 0; "
+			"python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
+			"assert isinstance(d[\"records\"], list); "
+			"assert d[\"valid\"] in (True, False)' %s", p);
+	rc = system(cmd);
+	free(cmd);
+	free(p);
+	cleanup_dir(d);
+	return rc == 0;
+}
+
+static void test_dumpinfo_output(void)
+{
+	struct imgw_opts o = { .file_path = "/a \"b\"\\c\n\x01\xff" };
+	unsigned char *img;
+	size_t len;
+	char *out;
+	int ret;
+
+	img = imgw_image(&o, &len);
+	out = dumpinfo_output(img, len, false, &ret);
+	CHECK_INT(ret, 0);
+	CHECK(strstr(out, "Image version 1.1:") != NULL);
+	CHECK(strstr(out, " TASK ") && strstr(out, "pid=1 tgid=1 ppid=0 comm=init"));
+	CHECK(strstr(out, "start=0x600000 end=0x602000 kind=anon-private") != NULL);
+	CHECK(strstr(out, "nr_pages=2") != NULL);
+	CHECK(strstr(out, "path=/a\\x20\"b\"\\x5cc\\x0a\\x01\\xff") != NULL);
+	CHECK(strstr(out, "Image is valid: 17 records") != NULL);
+	free(out);
+
+	out = dumpinfo_output(img, len, true, &ret);
+	CHECK_INT(ret, 0);
+	CHECK(json_ok(out));
+	CHECK(!strncmp(out, "{\"header\":{\"version\":\"1.1\"", 26));
+	CHECK(strstr(out, "\"valid\":true}\n") != NULL);
+	CHECK(strstr(out, "\"path\":\"/a \\\"b\\\"\\\\c\\u000a\\u0001\\u00ff\"") != NULL);
+	CHECK(strstr(out, "\"comm\":\"init\"") != NULL);
+	free(out);
+
+	/* Invalid: still one well-formed object, with the reason. */
+	out = dumpinfo_output(img, len - 3, true, &ret);
+	CHECK_INT(ret, 1);
+	CHECK(json_ok(out));
+	CHECK(strstr(out, "\"valid\":false,\"error\":\"truncated image") != NULL);
+	free(out);
+	out = dumpinfo_output((const unsigned char *)"garbage!", 8, true, &ret);
+	CHECK_INT(ret, 1);
+	CHECK(json_ok(out));
+	CHECK(strstr(out, "\"header\":null,\"records\":[]") != NULL);
+	free(out);
+	free(img);
+}
+
+/* From a pipe: the reader never seeks. */
+static void test_dumpinfo_pipe(void)
+{
+	struct imgw_opts o = { .nr_pages = 300 };
+	int p[2], ret, status;
+	pid_t pid;
+	char *err;
+	FILE *devnull = fopen("/dev/null", "w");
+
+	CHECK_INT(pipe(p), 0);
+	pid = fork();
+	if (pid == 0) {
+		FILE *f = fdopen(p[1], "w");
+
+		close(p[0]);
+		_exit(f && imgw_write_image(f, &o) == 0 && fclose(f) == 0 ?
+		      0 : 1);
+	}
+	close(p[1]);
+	capture_begin();
+	ret = dumpinfo_fd(p[0], devnull, false);
+	err = capture_end();
+	close(p[0]);
+	waitpid(pid, &status, 0);
+	CHECK_INT(ret, 0);
+	CHECK_STR(err, "");
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	free(err);
+	fclose(devnull);
+}
+
+void test_image_print(void)
+{
+	test_dumpinfo_output();
+	test_dumpinfo_pipe();
+}
