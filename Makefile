@@ -10,7 +10,7 @@ VZ_CACHE ?= /var/cache/vzlab
 export VZ_CACHE
 
 .PHONY: all deps kernel kernel-debug tools templates images demo check \
-	bench unit lint checkpatch clean
+	fuzz bench unit lint checkpatch clean
 
 all: kernel tools images
 
@@ -42,6 +42,14 @@ demo: images
 
 check: images
 	tests/run.sh
+
+# The fuzzer alone, long: make fuzz N=100000 SEED=7 (on the debug lab;
+# make check runs a fixed-seed sample of it).
+N ?= 100000
+SEED ?= 1
+fuzz: images
+	VZ_FUZZ_CASES=$(N) VZ_FUZZ_SEED=$(SEED) VZ_TEST_TIMEOUT=$$(( $(N) + 3600 )) \
+		tests/run.sh --debug-only --debug tests/lab/debug/80-fuzz.sh
 
 # Speed figures, not tests: checkpoint/restore and migration in the lab.
 bench: images

@@ -8,6 +8,10 @@
 #                                 manifest (what went in)
 #   $VZ_CACHE/lab/current -> images/<key>
 #
+# VZ_KERNEL_DIR picks the kernel (default $VZ_CACHE/kernel/out-lab) and
+# VZ_LAB_LINK the name of the link (default current); make check builds
+# a second set for the debug kernel as current-debug.
+#
 # <key> hashes everything that goes in: the Debian base (lab/build-base.sh,
 # the slow debootstrap, cached on its own), the kernel and its modules, the
 # installed vzctl tree, the templates, node-init, the rc script, this script
@@ -23,6 +27,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 cache=${VZ_CACHE:-/var/cache/vzlab}
 kdir=${VZ_KERNEL_DIR:-$cache/kernel/out-lab}
+link=${VZ_LAB_LINK:-current}
+case $link in
+current | current-*) ;;
+*) echo "build-rootfs: error: VZ_LAB_LINK must be current or current-NAME" >&2; exit 1 ;;
+esac
 nodes=${VZ_MAX_NODES:-3}	# host keys and /etc/hosts entries for node1..N
 root_size=${VZ_ROOT_SIZE:-1536M}
 vz_size=${VZ_VZ_SIZE:-4G}
@@ -88,7 +97,7 @@ key=$( {
 
 img=$cache/lab/images/$key
 if [ -e "$img/.complete" ]; then
-	ln -sfn "images/$key" "$cache/lab/current"
+	ln -sfn "images/$key" "$cache/lab/$link"
 	say "up to date: $img"
 	echo "$img"
 	exit 0
@@ -205,11 +214,13 @@ chmod 600 "$tmpimg/id_ed25519"
 touch "$tmpimg/.complete"
 rm -rf "$img"
 mv "$tmpimg" "$img"
-ln -sfn "images/$key" "$cache/lab/current"
+ln -sfn "images/$key" "$cache/lab/$link"
 
-# Keep the three newest image sets (a running lab may still use an older one).
+# Keep the three newest image sets (a running lab may still use an older
+# one), and whatever a current* link points to.
+linked=$(for l in "$cache"/lab/current*; do [ -L "$l" ] && readlink -f "$l"; done)
 ls -1dt "$cache"/lab/images/*/ 2>/dev/null | tail -n +4 | while read -r old; do
-	rm -rf "$old"
+	printf '%s\n' "$linked" | grep -qxF "$(readlink -f "$old")" || rm -rf "$old"
 done
 
 say "done in $((SECONDS - start)) s: $img (root.img $(du -h "$img/root.img" | cut -f1) used, vz.img $(du -h "$img/vz.img" | cut -f1) used)"

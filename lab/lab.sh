@@ -31,6 +31,7 @@
 # Environment: VZ_CACHE (/var/cache/vzlab), VZ_KVM=1 (use KVM; never
 # detected automatically), VZ_NODE_MEM (MiB per node, 1024),
 # VZ_BOOT_TIMEOUT (s, 600), VZ_LAB_IMAGES (image dir, $VZ_CACHE/lab/current),
+# VZ_KERNEL_APPEND (more kernel command line, e.g. panic_on_warn=1),
 # VZ_LAB_NETNS (netns name, vzlab-<pid>), VZ_LAB_KEEP=1 (owner leaves the lab
 # running on exit, for debugging), VZ_LAB_QEMU_RESET=1 (guest reboots reset
 # inside the same QEMU instead of a fresh one), VZ_QEMU_MACHINE (q35).
@@ -106,12 +107,12 @@ _lab_qemu() {
 	[ "${VZ_LAB_QEMU_RESET:-0}" = 1 ] && noreboot=
 	ip netns exec "$LAB_NETNS" qemu-system-x86_64 \
 		-name "vzlab-node$i" -no-user-config -nodefaults $noreboot \
-		-machine "${VZ_QEMU_MACHINE:-q35},accel=$accel" -cpu max -smp 1 -m "${VZ_NODE_MEM:-1024}" \
+		-machine "${VZ_QEMU_MACHINE:-q35},accel=$accel" -cpu max -smp 1 -m "${LAB_MEM:-1024}" \
 		-display none -pidfile "$run/node$i.pid" \
 		-chardev "file,id=con,path=$run/node$i.console,append=on" -serial chardev:con \
 		-qmp "unix:$run/node$i.qmp,server=on,wait=off" \
 		-kernel "$LAB_IMAGES/bzImage" \
-		-append "console=ttyS0 root=/dev/vda rw rootfstype=ext4 init=/sbin/node-init panic=-1 loglevel=6 vzlab.name=node$i vzlab.ip=$LAB_SUBNET.$((10 + i))/24" \
+		-append "console=ttyS0 root=/dev/vda rw rootfstype=ext4 init=/sbin/node-init panic=-1 loglevel=6 vzlab.name=node$i vzlab.ip=$LAB_SUBNET.$((10 + i))/24${LAB_APPEND:+ $LAB_APPEND}" \
 		-drive "file=$run/node$i.root.qcow2,format=qcow2,if=virtio,cache=unsafe" \
 		-drive "file=$run/node$i.vz.qcow2,format=qcow2,if=virtio,cache=unsafe" \
 		-netdev "tap,id=n0,ifname=tap$i,script=no,downscript=no" \
@@ -212,7 +213,7 @@ lab_up() {
 	LAB_IMAGES=${VZ_LAB_IMAGES:-$LAB_CACHE/lab/current}
 	LAB_IMAGES=$(readlink -f "$LAB_IMAGES")
 	[ -e "$LAB_IMAGES/.complete" ] || { lab_die "no lab images in $LAB_IMAGES (run lab/build-rootfs.sh)"; return 1; }
-	if [ -r "$LAB_CACHE/kernel/out-lab/version" ] &&
+	if [ -z "${VZ_LAB_IMAGES:-}" ] && [ -r "$LAB_CACHE/kernel/out-lab/version" ] &&
 		! cmp -s "$LAB_CACHE/kernel/out-lab/bzImage" "$LAB_IMAGES/bzImage"; then
 		lab_log "WARNING: images were built with another kernel than $LAB_CACHE/kernel/out-lab; run lab/build-rootfs.sh"
 	fi
@@ -228,6 +229,8 @@ lab_up() {
 		LAB_IMAGES=$LAB_IMAGES
 		LAB_NODES=$LAB_NODES
 		LAB_OWNER=$LAB_OWNER
+		LAB_APPEND='${VZ_KERNEL_APPEND:-}'
+		LAB_MEM=${VZ_NODE_MEM:-1024}
 	EOF
 	ln -sfn "$id" "$LAB_CACHE/lab/runs/current"
 	_lab_prune_runs
@@ -359,8 +362,9 @@ lab_console_mark() {
 
 # lab_check_consoles [NODE...]: non-zero if a console shows kernel trouble or
 # a node booted more often than it was asked to (a panic reboots it), since
-# the lab came up or the last lab_console_mark.
-LAB_BAD_PATTERNS='Oops|BUG:|WARNING:|KASAN|Kernel panic|general protection|Call Trace|RCU stall|rcu_sched self-detected stall|soft lockup|hard LOCKUP|UBSAN|kernel BUG|unreferenced object'
+# the lab came up or the last lab_console_mark.  A user process's fault
+# ("traps: comm[pid] general protection fault ip:...") is not the kernel's.
+LAB_BAD_PATTERNS='Oops|BUG:|WARNING:|KASAN|Kernel panic|general protection fault[,:]|Call Trace|RCU stall|rcu_sched self-detected stall|soft lockup|hard LOCKUP|UBSAN|kernel BUG|unreferenced object'
 lab_check_consoles() {
 	local -; set +eu	# callers may run with set -eu
 	local i nodes bad=0 f boots want mark

@@ -147,15 +147,17 @@ if [ ! -f "$build/.config" ] || [ "$(cat "$build/.vz-cfgkey" 2>/dev/null)" != "$
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$build" "$build/.config" $fragments >"$build/merge.log"
 	make -s -C "$src" O="$build" ARCH=x86_64 olddefconfig >/dev/null
 	missing=0
-	for frag in $fragments; do
-		while IFS= read -r line; do
-			case $line in
-			CONFIG_*=n) opt=${line%%=*}
-				grep -q "^$opt=" "$build/.config" && { echo "  $line: not honoured" >&2; missing=1; } ;;
-			CONFIG_*) grep -qxF "$line" "$build/.config" || { echo "  $line: not honoured" >&2; missing=1; } ;;
-			esac
-		done <"$frag"
-	done
+	# What the fragments ask for, a later fragment's line winning.
+	# shellcheck disable=SC2086
+	wanted=$(cat $fragments | grep '^CONFIG_' | awk -F= '{ last[$1] = $0; order[NR] = $1 }
+		END { for (i = 1; i <= NR; i++) if (order[i] in last) { print last[order[i]]; delete last[order[i]] } }')
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=n) opt=${line%%=*}
+			grep -q "^$opt=" "$build/.config" && { echo "  $line: not honoured" >&2; missing=1; } ;;
+		CONFIG_*) grep -qxF "$line" "$build/.config" || { echo "  $line: not honoured" >&2; missing=1; } ;;
+		esac
+	done <<<"$wanted"
 	[ $missing = 0 ] || die "config fragment options above did not survive olddefconfig"
 	echo "$cfgkey" >"$build/.vz-cfgkey"
 fi

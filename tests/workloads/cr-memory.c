@@ -11,8 +11,12 @@
  *   a shared file mapping (still backed by the file after restore),
  *   a PROT_NONE guard region and a read-only region (contents, and
  *   protections: a child touching them gets SIGSEGV),
+ *   a 16 GB MAP_SHARED|MAP_ANONYMOUS|MAP_NORESERVE map and a private map
+ *   of a 16 GB sparse file, a few pages touched in each (a checkpoint
+ *   must write those, not fault in the rest: the node has 1 GB),
  *   and /proc/self/maps unchanged.
  *
+ * Argument "small": the big maps hold 1 MB instead of 8 and 64 MB.
  * Commands: "check" (any round).  See crlib.h for the protocol.
  */
 #include "crlib.h"
@@ -28,10 +32,15 @@ static size_t shared_len = 1 * MB, fpriv_len = 1 * MB, fshared_len = 256 * 1024;
 static size_t guard_len = 64 * 1024, ro_len = 256 * 1024;
 
 static char *anon, *big, *brkmem, *shared, *fpriv, *fshared, *guard, *ro;
+/* Huge and almost untouched: pages at these offsets only. */
+#define HUGE_LEN	(16UL << 30)
+static const size_t huge_offs[] = { 0, 5UL << 30, HUGE_LEN - PG };
+static char *huge_shared, *huge_fpriv;
 static pid_t child;
 
 #define FPRIV_PATH	"/var/lib/cr/file-private"
 #define FSHARED_PATH	"/var/lib/cr/file-shared"
+#define SPARSE_PATH	"/var/lib/cr/file-sparse"
 
 static void write_file_pattern(const char *path, size_t len, uint64_t seed)
 {
@@ -225,6 +234,20 @@ static void check_stack_and_all(int round, char *stack)
 		cr_check(round, !n, "file-private-file-untouched", "read %zd, %zu bad words", r, n);
 	}
 
+	/* The huge maps: touched pages kept, a few others still zero. */
+	n = 0;
+	for (size_t i = 0; i < sizeof(huge_offs) / sizeof(huge_offs[0]); i++) {
+		n += cr_verify(huge_shared + huge_offs[i], PG, 0x51, NULL);
+		n += cr_verify(huge_fpriv + huge_offs[i], PG, 0x52, NULL);
+		/* An untouched page near it, inside the map. */
+		size_t near = huge_offs[i] + 64 * PG < HUGE_LEN ?
+			      huge_offs[i] + 64 * PG : huge_offs[i] - 64 * PG;
+
+		n += *(volatile uint64_t *)(huge_shared + near) != 0;
+		n += *(volatile uint64_t *)(huge_fpriv + near) != 0;
+	}
+	cr_check(round, !n, "huge-sparse-maps", "%zu bad words in the 16 GB maps", n);
+
 	/* Shared file map: contents, and still the file's pages. */
 	n = verify_by_offset(fshared, 0, fshared_len, 0xF1);
 	cr_check(round, !n, "file-shared", "%zu bad words", n);
@@ -282,11 +305,18 @@ static void child_loop(void)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	char stack[STACK_BYTES] __attribute__((aligned(16)));
 	char cmd[64];
 	int round = 0, r;
+
+	/* "small": the same maps with less in them (a fuzzer's seed). */
+	if (argc > 1 && !strcmp(argv[1], "small")) {
+		anon_len = 1 * MB;
+		big_len = 1 * MB;
+		brk_len = 256 * 1024;
+	}
 
 	cr_init_signals();
 	mkdir("/var/lib", 0755);
@@ -340,6 +370,23 @@ int main(void)
 		fd = open(FSHARED_PATH, O_RDWR);
 		fshared = map(fshared_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd);
 		close(fd);
+	}
+	huge_shared = map(HUGE_LEN, PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1);
+	{
+		int fd = open(SPARSE_PATH, O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+		if (fd < 0 || ftruncate(fd, (off_t)HUGE_LEN)) {
+			cr_fail(0, "setup", "sparse file: %s", strerror(errno));
+			cr_hang();
+		}
+		huge_fpriv = map(HUGE_LEN, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_NORESERVE, fd);
+		close(fd);
+	}
+	for (size_t i = 0; i < sizeof(huge_offs) / sizeof(huge_offs[0]); i++) {
+		cr_fill(huge_shared + huge_offs[i], PG, 0x51);
+		cr_fill(huge_fpriv + huge_offs[i], PG, 0x52);
 	}
 	guard = map(guard_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 	ro = map(ro_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);

@@ -74,6 +74,9 @@ int main(void)
 	report("iopl", iopl(3));
 	report("syslog", klogctl(3, buf, sizeof(buf)));
 	report("sysrq", write_file("/proc/sysrq-trigger", "h"));
+	/* The node's IRQ affinity: no capability guards it, only the VE. */
+	report("proc_irq_affinity", rewrite_sysctl("/proc/irq/default_smp_affinity"));
+	report("proc_interrupts_read", open("/proc/interrupts", O_RDONLY));
 	report("swapon", swapon("/etc/passwd", 0));
 	report("perf_event_system", (int)syscall(SYS_perf_event_open, &pe,
 						 -1, 0, -1, 0UL));

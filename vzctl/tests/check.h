@@ -54,5 +54,6 @@ void test_check(void);
 void test_caps(void);
 void test_image_print(void);
 void test_cmds(void);
+void test_mutate(void);
 
 #endif

@@ -19,5 +19,6 @@ int main(void)
 	test_caps();
 	test_image_print();
 	test_cmds();
+	test_mutate();
 	return check_report();
 }

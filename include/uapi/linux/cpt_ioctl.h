@@ -45,6 +45,8 @@
 #define CPT_TEST_VERSION	_IOW(CPTCTLTYPE, 26, int)
 #define CPT_SET_LOCKFD2		_IOW(CPTCTLTYPE, 27, int)
 #define CPT_STOP_TRACKER	_IOW(CPTCTLTYPE, 29, int)
+/* Ours, not OpenVZ's: check an image on the host without restoring it. */
+#define CPT_TEST_IMAGE		_IO(CPTCTLTYPE, 30)
 
 /* Context states, as listed by reading /proc/cpt and /proc/rst. */
 enum cpt_context_state {

@@ -115,9 +115,9 @@ static void cpt_vlog(struct cpt_context *ctx, bool error, const char *fmt,
 	if (!line)
 		return;
 	if (error)
-		pr_err("CPT ERR: VE %u: %s\n", ctx->veid, line);
+		pr_err_ratelimited("CPT ERR: VE %u: %s\n", ctx->veid, line);
 	else
-		pr_warn("CPT WRN: VE %u: %s\n", ctx->veid, line);
+		pr_warn_ratelimited("CPT WRN: VE %u: %s\n", ctx->veid, line);
 	len = strlen(line);
 	mutex_lock(&ctx->errlock);
 	if (ctx->errlen + len + 16 <= CPT_ERRBUF_MAX) {

@@ -37,6 +37,13 @@ struct cpt_resource {
 	int		(*parse)(struct rst_image *img, void *state,
 				 const struct cpt_rec_view *v);
 	void		(*release)(struct rst_image *img, void *state);
+	/*
+	 * For a record read after the metadata (CPT_RK_CONTENTS): whether
+	 * parse() would accept it, without applying it (CPT_TEST_IMAGE,
+	 * when no task exists).  NULL: any record the checker passed.
+	 */
+	int		(*check)(struct rst_image *img, void *state,
+				 const struct cpt_rec_view *v);
 };
 
 enum cpt_phase {

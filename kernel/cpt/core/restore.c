@@ -132,6 +132,31 @@ static int rst_read_contents(struct rst_image *img)
 }
 
 /*
+ * CPT_TEST_IMAGE: the rest of the stream after rst_image_read(), each
+ * record checked by its owner as far as that is possible without tasks.
+ */
+int rst_image_check_contents(struct rst_image *img)
+{
+	const struct cpt_resource *res;
+	int err, n;
+
+	if (!img->has_next)
+		return -EINVAL;
+	img->has_next = false;
+	for (;;) {
+		res = cpt_record_owner(img->next->h.type);
+		if (res->check) {
+			err = res->check(img, rst_state(img, res), img->next);
+			if (err)
+				return err;
+		}
+		n = rst_reader_next(&img->rd, img->next);
+		if (n <= 0)
+			return rst_bad_image(img, n);
+	}
+}
+
+/*
  * One failure ends the restore: the first one wakes every task that waits
  * for something (its session turn, the coordinator), once.
  */

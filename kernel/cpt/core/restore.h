@@ -72,6 +72,8 @@ enum rst_phase {
 /* Reads and checks everything but the memory contents. */
 struct rst_image *rst_image_read(struct cpt_context *ctx);
 void rst_image_put(struct rst_image *img);
+/* CPT_TEST_IMAGE: after rst_image_read(), check the rest up to END. */
+int rst_image_check_contents(struct rst_image *img);
 /* CPT_UNDUMP, in the VE's new init: every task built and parked. */
 int rst_restore_tree(struct rst_image *img);
 /* The init parks in its CPT_UNDUMP call until resumed; returns its rax. */

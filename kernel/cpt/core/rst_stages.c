@@ -229,11 +229,66 @@ static long rst_stage_ioctl(struct cpt_context *ctx, unsigned int cmd,
 	return -ENOTTY;
 }
 
-/* CPT_UNDUMP comes from a VE's init, not the host: checked inside. */
+/*
+ * CPT_TEST_IMAGE: everything CPT_UNDUMP checks before it writes memory,
+ * on the host, with no VE and no task: what a migration asks of the
+ * destination before it stops the source, and what a fuzzer needs to
+ * reach every parser quickly.  Unlocked while reading, as an undump is.
+ */
+static long rst_test_image(struct cpt_procfile *pf)
+{
+	struct cpt_context *ctx;
+	struct rst_image *img;
+	long err;
+
+	if (!ve_caller_is_host_admin())
+		return -EPERM;
+	mutex_lock(&pf->lock);
+	ctx = pf->ctx;
+	refcount_inc(&ctx->refcount);
+	mutex_unlock(&pf->lock);
+
+	mutex_lock(&ctx->lock);
+	err = -EBUSY;
+	if (ctx->state != CPT_CTX_IDLE)
+		goto unlock;
+	err = -EBADF;
+	if (!ctx->dump_file || !(ctx->dump_file->f_mode & FMODE_READ))
+		goto unlock;
+	ctx->state = CPT_CTX_UNDUMPING;
+	mutex_unlock(&ctx->lock);
+
+	img = rst_image_read(ctx);
+	if (IS_ERR(img)) {
+		err = PTR_ERR(img);
+	} else {
+		err = rst_image_check_contents(img);
+		rst_image_put(img);
+	}
+
+	mutex_lock(&ctx->lock);
+	ctx->state = CPT_CTX_IDLE;
+unlock:
+	cpt_flush_errors(ctx);
+	mutex_unlock(&ctx->lock);
+	cpt_context_put(ctx);
+	return err;
+}
+
+/*
+ * CPT_UNDUMP comes from a VE's init, not the host: checked inside.
+ * CPT_TEST_IMAGE reads for long, so it takes the locks itself too.
+ */
 static long rst_early_ioctl(struct file *file, struct cpt_procfile *pf,
 			    unsigned int cmd, unsigned long arg)
 {
-	return cmd == CPT_UNDUMP ? rst_undump(file, pf) : -ENOIOCTLCMD;
+	switch (cmd) {
+	case CPT_UNDUMP:
+		return rst_undump(file, pf);
+	case CPT_TEST_IMAGE:
+		return rst_test_image(pf);
+	}
+	return -ENOIOCTLCMD;
 }
 
 static struct cpt_registry rst_registry = {

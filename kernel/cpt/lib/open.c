@@ -31,8 +31,12 @@ struct file *cpt_open_kind(const char *name, int flags, umode_t kind,
 		path_put(&path);
 		return ERR_PTR(-ESTALE);
 	}
-	/* Then the real open, with all its checks, of that same inode. */
-	file = filp_open(name, flags, 0);
+	/*
+	 * Then the real open, with all its checks, of that same inode.
+	 * O_LARGEFILE as open(2) forces it on 64-bit: else a map of a file
+	 * over 2 GB fails with EOVERFLOW.
+	 */
+	file = filp_open(name, flags | O_LARGEFILE, 0);
 	if (!IS_ERR(file) && file_inode(file) != inode) {
 		fput(file);
 		file = ERR_PTR(-ESTALE);

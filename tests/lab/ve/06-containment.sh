@@ -2,7 +2,8 @@
 # Root in a VE is confined (security review, "Containment"): from a VE,
 # ve-escape (tests/workloads/ve-escape.c) tries what would reach the
 # node: loading modules, setting the clock, raw I/O, the kernel log,
-# SysRq, swap, performance counters, /proc/cpt and /proc/rst, global
+# SysRq, IRQ affinity (node-wide /proc files), swap, performance
+# counters, /proc/cpt and /proc/rst, global
 # sysctls, device nodes of the node, mounting the kernel's or the node's
 # filesystems, remounting the VE's root (the node's /vz) read-only, a
 # writable sysfs.  Each is refused, while what a distribution needs
@@ -43,7 +44,7 @@ attempt() {
 ESC=$OUT
 # The lab kernel has no iopl() at all (CONFIG_X86_IOPL_IOPERM=n).
 OUT=$ESC attempt iopl 'EPERM|ENOSYS'
-for a in init_module clock_settime syslog sysrq swapon proc_cpt proc_rst \
+for a in init_module clock_settime syslog sysrq proc_irq_affinity swapon proc_cpt proc_rst \
 	mknod_port mknod_vda mknod_kmsg remount_root_ro mount_devtmpfs \
 	mount_cgroup2 mount_ext4; do
 	OUT=$ESC attempt $a EPERM
@@ -53,7 +54,7 @@ OUT=$ESC attempt mount_debugfs 'EPERM|ENODEV'
 for a in sysctl_printk sysctl_drop_caches; do
 	OUT=$ESC attempt $a EACCES
 done
-for a in sysctl_hostname sysctl_ip_forward sysctl_msgmax mknod_null open_null \
+for a in sysctl_hostname sysctl_ip_forward sysctl_msgmax mknod_null open_null proc_interrupts_read \
 	mount_tmpfs mount_proc mount_sysfs remount_sysfs_rw; do
 	OUT=$ESC attempt $a ok
 done
