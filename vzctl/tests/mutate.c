@@ -277,17 +277,6 @@ static void say(struct desc *d, const char *fmt, ...)
 	d->left -= (size_t)n;
 }
 
-static const char *type_name(uint32_t type)
-{
-	static const char *const names[CPT_REC_TYPE_MAX] = {
-#define X(name, st, kind, parent, owner, var, limit) [CPT_REC_##name] = #name,
-		CPT_RECORDS(X)
-#undef X
-	};
-
-	return type < CPT_REC_TYPE_MAX && names[type] ? names[type] : "?";
-}
-
 /* Values that sit on edges: of integer types, of the format, of x86_64. */
 static const uint64_t edge_values[] = {
 	0, 1, 2, 3, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 255,
@@ -442,7 +431,7 @@ static int mutate_once(struct fz_rng *r, struct fz_image *img,
 		return mutate_field(r, img, img->hdr, img->hdr_len,
 				    img->hdr_len, 0, HDR_FIELDS_OFF, d);
 	}
-	say(d, "%s#%zu:", type_name(rec->type), i);
+	say(d, "%s#%zu:", cpt_rec_name(rec->type), i);
 	fixed = rec->type < CPT_REC_TYPE_MAX ? fixed_size[rec->type] : 0;
 	if (op < 50) {
 		if (own_rec(rec))
@@ -478,7 +467,7 @@ static int mutate_once(struct fz_rng *r, struct fz_image *img,
 
 		rec->type = (uint32_t)fz_below(r, CPT_REC_TYPE_MAX + 2);
 		rec->crc_ok = false;
-		say(d, "type %s->%s ", type_name(old), type_name(rec->type));
+		say(d, "type %s->%s ", cpt_rec_name(old), cpt_rec_name(rec->type));
 		return rec->type != old;
 	} else if (op < 79) {	/* duplicate, near or anywhere */
 		j = chance(r, 70) ? i + 1 : pick_rec(r, img, 1);
