@@ -12,6 +12,11 @@
  *   - sigaltstack(): the same stack;
  *   - ITIMER_REAL every 200 ms: still armed with the same interval, and
  *     firing at 5 per second (counted over 2 s);
+ *   - a child whose ITIMER_REAL (every 100 ms) has fired while it blocks
+ *     SIGALRM: the timer waits, not queued, for the pending SIGALRM to be
+ *     dequeued to re-arm (getitimer() shows value 0, interval 100 ms).
+ *     On "check" it is still in that state, and unblocking SIGALRM
+ *     delivers it and re-arms the timer at 10 per second;
  *   - "sleep": a child runs one nanosleep(5 s); the test checkpoints
  *     during it; the child reports how long it took in wall time (it
  *     must end about 5 s + the time the VE was frozen after starting it,
@@ -20,6 +25,7 @@
  * Commands: "check", "unblock", "sleep".  See crlib.h.
  */
 #include "crlib.h"
+#include <sys/mman.h>
 #include <sys/time.h>
 
 #define ALT_SIZE	(64 * 1024)
@@ -49,6 +55,82 @@ static void on_alarm(int sig)
 {
 	(void)sig;
 	alarms++;
+}
+
+/* Shared with the pending-SIGALRM child: the round asked, the round done. */
+static volatile int *alarm_req, *alarm_done;
+
+static int alarm_is_pending(void)
+{
+	sigset_t pend;
+
+	sigpending(&pend);
+	return sigismember(&pend, SIGALRM);
+}
+
+static void alarm_child_round(int round)
+{
+	sigset_t s;
+	struct itimerval it;
+	int a0, n;
+
+	sigemptyset(&s);
+	sigaddset(&s, SIGALRM);
+	getitimer(ITIMER_REAL, &it);
+	cr_check(round, alarm_is_pending() && !it.it_value.tv_sec && !it.it_value.tv_usec &&
+		 !it.it_interval.tv_sec && it.it_interval.tv_usec == 100000,
+		 "itimer-fired-pending", "SIGALRM pending %d, value %ld.%06ld interval %ld.%06ld (want 1, 0, 0.100000)",
+		 alarm_is_pending(), (long)it.it_value.tv_sec, (long)it.it_value.tv_usec,
+		 (long)it.it_interval.tv_sec, (long)it.it_interval.tv_usec);
+	a0 = alarms;
+	sigprocmask(SIG_UNBLOCK, &s, NULL);	/* delivers it; dequeueing re-arms */
+	cr_msleep(1000);
+	sigprocmask(SIG_BLOCK, &s, NULL);
+	n = alarms - a0;
+	getitimer(ITIMER_REAL, &it);
+	/* The pending one plus ~10 in 1 s; a slow (TCG) node may lag. */
+	cr_check(round, n >= 6 && n <= 13 && it.it_interval.tv_usec == 100000,
+		 "itimer-rearmed", "%d SIGALRMs in 1 s after unblocking (want ~11), interval %ld.%06ld",
+		 n, (long)it.it_interval.tv_sec, (long)it.it_interval.tv_usec);
+	/* Fired again while blocked: back in the state the next round checks. */
+	for (n = 0; n < 100 && !alarm_is_pending(); n++)
+		cr_msleep(20);
+}
+
+static void __attribute__((noreturn)) alarm_child(void)
+{
+	struct sigaction al = { .sa_handler = on_alarm, .sa_flags = SA_RESTART };
+	struct itimerval it = { { 0, 100000 }, { 0, 50000 } };
+	sigset_t s;
+	int last = 0, i;
+
+	sigaction(SIGALRM, &al, NULL);
+	sigemptyset(&s);
+	sigaddset(&s, SIGALRM);
+	sigprocmask(SIG_BLOCK, &s, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+	for (i = 0; i < 100 && !alarm_is_pending(); i++)
+		cr_msleep(20);
+	*alarm_done = 0;
+	for (;;) {
+		if (*alarm_req != last) {
+			last = *alarm_req;
+			alarm_child_round(last);
+			*alarm_done = last;
+		}
+		cr_msleep(20);
+	}
+}
+
+static void check_alarm_child(int round)
+{
+	int i;
+
+	*alarm_req = round;
+	for (i = 0; i < 1000 && *alarm_done != round; i++)
+		cr_msleep(20);
+	if (*alarm_done != round)
+		cr_fail(round, "itimer-fired-pending", "the child did not answer within 20 s");
 }
 
 static void check_state(int round)
@@ -102,6 +184,7 @@ static void check_state(int round)
 		cr_check(round, n >= (int)(dt * 5) - 3 && n <= (int)(dt * 5) + 2, "itimer-rate",
 			 "%d SIGALRMs in %.2f s (want ~%.0f), %d in total", n, dt, dt * 5, (int)alarms);
 	}
+	check_alarm_child(round);
 }
 
 static void do_unblock(int round)
@@ -187,6 +270,16 @@ int main(void)
 	v.sival_int = 1002;
 	sigqueue(getpid(), SIGRTMIN + 1, v);
 	setitimer(ITIMER_REAL, &it, NULL);
+
+	alarm_req = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (alarm_req == MAP_FAILED)
+		cr_fail(0, "setup", "mmap: %s", strerror(errno));
+	alarm_done = alarm_req + 1;
+	*alarm_done = -1;
+	if (fork() == 0)
+		alarm_child();
+	while (*alarm_done < 0)
+		cr_msleep(20);
 
 	cr_line(0, "READY cr-signals pid %d", getpid());
 	cr_serve(commands, sizeof(commands) / sizeof(commands[0]));

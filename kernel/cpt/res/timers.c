@@ -235,13 +235,32 @@ static int rst_set_itimer(int which, u64 value_ns, u64 interval_ns)
 	return itimer_set_current(which, &v);
 }
 
+/*
+ * An ITIMER_REAL that has fired while its SIGALRM is still pending (the
+ * VE was frozen, or the signal is blocked) is not queued: dequeueing the
+ * SIGALRM re-arms it with the interval.  The image says so with a zero
+ * value and a non-zero interval; setitimer() would read that as "off",
+ * so the interval is set alone and the restored pending SIGALRM re-arms
+ * the timer as it would have.
+ */
+static int rst_set_real_itimer(u64 value_ns, u64 interval_ns)
+{
+	if (value_ns || !interval_ns)
+		return rst_set_itimer(ITIMER_REAL, value_ns, interval_ns);
+	if (interval_ns > KTIME_MAX)
+		return -EINVAL;
+	spin_lock_irq(&current->sighand->siglock);
+	current->signal->it_real_incr = ns_to_ktime(interval_ns);
+	spin_unlock_irq(&current->sighand->siglock);
+	return 0;
+}
+
 static int rst_restore_itimers(struct rst_task *rt, struct rst_timers *tm)
 {
 	const struct cpt_signal *s = &tm->signal;
 	int err;
 
-	err = rst_set_itimer(ITIMER_REAL, s->it_real_value_ns,
-			     s->it_real_interval_ns);
+	err = rst_set_real_itimer(s->it_real_value_ns, s->it_real_interval_ns);
 	if (!err)
 		err = rst_set_itimer(ITIMER_VIRTUAL, s->it_virt_value,
 				     s->it_virt_incr);
