@@ -81,6 +81,12 @@ static const char *const outcome_names[NR_OUTCOMES] = {
 	"DISAGREE", "HANG", "BROKEN",
 };
 
+enum phase { P_MUTATE, P_CHECKER, P_KERNEL, P_RESTORE, NR_PHASES };
+
+static const char *const phase_names[NR_PHASES] = {
+	"mutation", "checker", "kernel check", "restores",
+};
+
 struct reason {
 	char text[96];
 	unsigned long n;
@@ -95,6 +101,7 @@ static struct {
 	unsigned long count[NR_OUTCOMES];
 	unsigned long reports;
 	struct reason reasons[NR_REASONS];
+	double secs[NR_PHASES];	/* where the time goes, for tuning */
 } fz = { .bound = 150, .restore_pct = 100 };
 
 static double now(void)
@@ -103,6 +110,15 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Charges the time since *t to @p and restarts the clock. */
+static void charge(enum phase p, double *t)
+{
+	double n = now();
+
+	fz.secs[p] += n - *t;
+	*t = n;
 }
 
 static void kmsg_note(const char *fmt, unsigned long long n)
@@ -223,13 +239,23 @@ static int user_check(const char **why)
 	return n;
 }
 
-static int kernel_check(unsigned int veid)
+/* The restore context, emptied of old errors, given VEID and image. */
+static int set_context(unsigned int veid)
 {
 	if (ftruncate(fz.errfd, 0) || lseek(fz.errfd, 0, SEEK_SET) ||
+	    lseek(fz.imgfd, 0, SEEK_SET) ||
 	    ioctl(fz.rstfd, CPT_SET_VEID, veid) ||
 	    ioctl(fz.rstfd, CPT_SET_DUMPFD, fz.imgfd))
 		return -errno;
-	lseek(fz.imgfd, 0, SEEK_SET);
+	return 0;
+}
+
+static int kernel_check(unsigned int veid)
+{
+	int err = set_context(veid);
+
+	if (err)
+		return err;
 	return ioctl(fz.rstfd, CPT_TEST_IMAGE, 0) ? -errno : 0;
 }
 
@@ -270,10 +296,7 @@ static enum outcome full_restore(const struct seed *s)
 	if (pipe2(go, O_CLOEXEC) || pipe2(st, O_CLOEXEC) ||
 	    pipe2(status, O_CLOEXEC))
 		return O_BROKEN;
-	lseek(fz.imgfd, 0, SEEK_SET);
-	if (ftruncate(fz.errfd, 0) || lseek(fz.errfd, 0, SEEK_SET) ||
-	    ioctl(fz.rstfd, CPT_SET_VEID, s->veid) ||
-	    ioctl(fz.rstfd, CPT_SET_DUMPFD, fz.imgfd) ||
+	if (set_context(s->veid) ||
 	    ioctl(fz.rstfd, CPT_SET_STATUSFD, status[1]))
 		return O_BROKEN;
 	/* An earlier VE of this id may still be on its way out. */
@@ -367,6 +390,7 @@ static enum outcome run_case(struct seed *seeds, size_t nr_seeds,
 	const char *why = "";
 	enum outcome o;
 	int uerr, kerr;
+	double t = now();
 
 	fz_rng_init(&r, seed, k);
 	s = &seeds[fz_below(&r, nr_seeds)];
@@ -379,9 +403,12 @@ static enum outcome run_case(struct seed *seeds, size_t nr_seeds,
 	}
 	fz_free(&img);
 	kmsg_note("cpt-fuzz: case %llu\n", k);
+	charge(P_MUTATE, &t);
 	uerr = user_check(&why);
+	charge(P_CHECKER, &t);
 	kerr = kernel_check(s->veid);
 	kernel_reason(reason, sizeof(reason));
+	charge(P_KERNEL, &t);
 	if (kerr && uerr) {
 		o = O_CHECKER_REFUSED;
 	} else if (kerr) {
@@ -397,6 +424,7 @@ static enum outcome run_case(struct seed *seeds, size_t nr_seeds,
 			kernel_reason(reason, sizeof(reason));
 			count_reason(reason);
 		}
+		charge(P_RESTORE, &t);
 	}
 	if (fz.verbose || o >= O_DISAGREE)
 		printf("cpt-fuzz: case %llu (%s, %zu bytes): %s; %s%s%s%s\n", k,
@@ -554,8 +582,11 @@ int main(int argc, char **argv)
 			}
 	for (int i = 0; i < NR_REASONS && fz.reasons[i].n; i++)
 		printf("cpt-fuzz:   %6lu  %s\n", fz.reasons[i].n, fz.reasons[i].text);
-	printf("cpt-fuzz: seed %llu, cases %llu..%llu, %.0f s\n",
+	printf("cpt-fuzz: seed %llu, cases %llu..%llu, %.0f s (",
 	       (unsigned long long)seed, first, k ? k - 1 : 0, now() - start);
+	for (int i = 0; i < NR_PHASES; i++)
+		printf("%s%s %.1f s", i ? ", " : "", phase_names[i], fz.secs[i]);
+	printf(")\n");
 	printf("cpt-fuzz: tried %llu, refused %lu (checker %lu, kernel parsers %lu, restore %lu), restored %lu, accepted not restored %lu, disagreements %lu, hangs %lu, harness failures %lu, crashes (kernel reports) %lu\n",
 	       k - first,
 	       fz.count[O_CHECKER_REFUSED] + fz.count[O_KERNEL_REFUSED] +

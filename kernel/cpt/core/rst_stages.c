@@ -124,6 +124,36 @@ static struct ve_struct *rst_undump_allowed(struct cpt_context *ctx)
 	return NULL;
 }
 
+/*
+ * The context of @pf, referenced: CPT_UNDUMP and CPT_TEST_IMAGE read
+ * for long without the file's lock, so a CPT_JOIN_CONTEXT meanwhile
+ * must not free it under them.
+ */
+static struct cpt_context *rst_get_context(struct cpt_procfile *pf)
+{
+	struct cpt_context *ctx;
+
+	mutex_lock(&pf->lock);
+	ctx = pf->ctx;
+	refcount_inc(&ctx->refcount);
+	mutex_unlock(&pf->lock);
+	return ctx;
+}
+
+/*
+ * Under ctx->lock: an idle context with a readable dump file goes to
+ * UNDUMPING, which keeps every other stage out while it is read.
+ */
+static int rst_start_reading(struct cpt_context *ctx)
+{
+	if (ctx->state != CPT_CTX_IDLE)
+		return -EBUSY;
+	if (!ctx->dump_file || !(ctx->dump_file->f_mode & FMODE_READ))
+		return -EBADF;
+	ctx->state = CPT_CTX_UNDUMPING;
+	return 0;
+}
+
 static long rst_undump(struct file *file, struct cpt_procfile *rf)
 {
 	struct cpt_context *ctx;
@@ -136,10 +166,7 @@ static long rst_undump(struct file *file, struct cpt_procfile *rf)
 	 * the file until the build is over (see rst_put_file_later()).
 	 */
 	get_file(file);
-	mutex_lock(&rf->lock);
-	ctx = rf->ctx;
-	refcount_inc(&ctx->refcount);
-	mutex_unlock(&rf->lock);
+	ctx = rst_get_context(rf);
 
 	mutex_lock(&ctx->lock);
 	ve = rst_undump_allowed(ctx);
@@ -149,13 +176,9 @@ static long rst_undump(struct file *file, struct cpt_procfile *rf)
 			ctx->veid);
 		goto unlock;
 	}
-	err = -EBUSY;
-	if (ctx->state != CPT_CTX_IDLE)
+	err = rst_start_reading(ctx);
+	if (err)
 		goto unlock;
-	err = -EBADF;
-	if (!ctx->dump_file || !(ctx->dump_file->f_mode & FMODE_READ))
-		goto unlock;
-	ctx->state = CPT_CTX_UNDUMPING;
 	ve_put(ctx->ve);
 	ctx->ve = ve;
 	ve = NULL;
@@ -243,19 +266,12 @@ static long rst_test_image(struct cpt_procfile *pf)
 
 	if (!ve_caller_is_host_admin())
 		return -EPERM;
-	mutex_lock(&pf->lock);
-	ctx = pf->ctx;
-	refcount_inc(&ctx->refcount);
-	mutex_unlock(&pf->lock);
+	ctx = rst_get_context(pf);
 
 	mutex_lock(&ctx->lock);
-	err = -EBUSY;
-	if (ctx->state != CPT_CTX_IDLE)
+	err = rst_start_reading(ctx);
+	if (err)
 		goto unlock;
-	err = -EBADF;
-	if (!ctx->dump_file || !(ctx->dump_file->f_mode & FMODE_READ))
-		goto unlock;
-	ctx->state = CPT_CTX_UNDUMPING;
 	mutex_unlock(&ctx->lock);
 
 	img = rst_image_read(ctx);
