@@ -113,6 +113,8 @@ static const char *file_kind(uint32_t kind)
 	case CPT_FILE_REG: return "reg";
 	case CPT_FILE_CHR: return "chr";
 	case CPT_FILE_DIR: return "dir";
+	case CPT_FILE_PIPE: return "pipe";
+	case CPT_FILE_FIFO: return "fifo";
 	}
 	return "?";
 }
@@ -153,7 +155,20 @@ static void emit_fields(const struct emitter *e, const struct img_record *rec)
 		emit_o(e, "mode", rec->u.cpt_file.mode);
 		if (rec->u.cpt_file.kind == CPT_FILE_CHR)
 			emit_x(e, "rdev", rec->u.cpt_file.rdev);
-		emit_s(e, "path", (const char *)rec->var, rec->var_len);
+		if (rec->u.cpt_file.kind == CPT_FILE_PIPE ||
+		    rec->u.cpt_file.kind == CPT_FILE_FIFO)
+			emit_u(e, "pipe", rec->u.cpt_file.pipe);
+		if (rec->u.cpt_file.kind != CPT_FILE_PIPE)
+			emit_s(e, "path", (const char *)rec->var, rec->var_len);
+		break;
+	case CPT_REC_PIPE:
+		emit_u(e, "size", rec->u.cpt_pipe.size);
+		emit_u(e, "nr_bufs", rec->u.cpt_pipe.nr_bufs);
+		break;
+	case CPT_REC_PIPE_BUF:
+		emit_u(e, "len", rec->u.cpt_pipe_buf.len);
+		if (rec->u.cpt_pipe_buf.flags & CPT_PIPE_BUF_PACKET)
+			emit_s(e, "packet", "yes", 3);
 		break;
 	case CPT_REC_FILES:
 		emit_u(e, "max_fds", rec->u.cpt_files.max_fds);

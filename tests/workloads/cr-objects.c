@@ -3,17 +3,18 @@
  * cr-objects: hold one kernel object that a checkpoint must refuse (the
  * image cannot express it yet), for tests/lab/61-cr-unsupported.sh.
  *
- *   cr-objects sem|msg|shm|mq|uts|mnt|cputimer
+ *   cr-objects sem|msg|shm|mq|uts|mnt|cputimer|eventfd
  *
  * Creates the object (a SysV semaphore set, message queue or shared
  * memory segment, a POSIX message queue, its own UTS or mount namespace,
- * a POSIX timer on the process CPU-time clock), then writes "ready" to
+ * a POSIX timer on the process CPU-time clock, an eventfd), then writes "ready" to
  * /var/run/cr-objects.ready and sleeps.  On SIGTERM it removes what it
  * created and exits.
  */
 #include "crlib.h"
 #include <mqueue.h>
 #include <sched.h>
+#include <sys/eventfd.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
@@ -53,8 +54,10 @@ int main(int argc, char **argv)
 		r = unshare(CLONE_NEWNS);
 	else if (!strcmp(kind, "cputimer"))
 		r = timer_create(CLOCK_PROCESS_CPUTIME_ID, NULL, &timer);
+	else if (!strcmp(kind, "eventfd"))
+		r = eventfd(3, 0);
 	else {
-		fprintf(stderr, "usage: cr-objects sem|msg|shm|mq|uts|mnt|cputimer\n");
+		fprintf(stderr, "usage: cr-objects sem|msg|shm|mq|uts|mnt|cputimer|eventfd\n");
 		return 2;
 	}
 	if (r < 0) {

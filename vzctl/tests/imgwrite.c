@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Synthetic checkpoint images for tests; see imgwrite.h. */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,6 +206,37 @@ static void write_timers(struct imgw *w, uint32_t bad)
 	imgw_rec(w, CPT_REC_POSIX_TIMER, 0, &t[1], sizeof(t[1]), NULL, 0);
 }
 
+/*
+ * After FILE 0: an unnamed pipe (PIPE 0) holding "hello" and a packet
+ * "abc", its read end (FILE 1) and write end (FILE 2); then an empty
+ * FIFO (PIPE 1) open read-write (FILE 3).
+ */
+static void write_pipes(struct imgw *w)
+{
+	struct cpt_pipe pipe = { .size = 65536, .nr_bufs = 2 };
+	struct cpt_pipe fifo = { .size = 4096 };
+	struct cpt_pipe_buf buf = { .len = 5 };
+	struct cpt_file end = { .kind = CPT_FILE_PIPE, .mode = 010600,
+				.flags = O_RDONLY };
+	static const char path[] = "/run/initctl";
+
+	imgw_rec(w, CPT_REC_PIPE, 0, &pipe, sizeof(pipe), NULL, 0);
+	imgw_rec(w, CPT_REC_PIPE_BUF, 0, &buf, sizeof(buf), "hello", 5);
+	buf.len = 3;
+	buf.flags = CPT_PIPE_BUF_PACKET;
+	imgw_rec(w, CPT_REC_PIPE_BUF, 0, &buf, sizeof(buf), "abc", 3);
+	imgw_rec(w, CPT_REC_FILE, 1, &end, sizeof(end), NULL, 0);
+	end.flags = O_WRONLY | O_NONBLOCK;
+	imgw_rec(w, CPT_REC_FILE, 2, &end, sizeof(end), NULL, 0);
+	imgw_rec(w, CPT_REC_PIPE, 1, &fifo, sizeof(fifo), NULL, 0);
+	end.kind = CPT_FILE_FIFO;
+	end.mode = 010644;
+	end.flags = O_RDWR;
+	end.pipe = 1;
+	end.path_len = sizeof(path) - 1;
+	imgw_rec(w, CPT_REC_FILE, 3, &end, sizeof(end), path, end.path_len);
+}
+
 int imgw_write_image(FILE *f, const struct imgw_opts *o)
 {
 	unsigned int veid = o->veid ? o->veid : 101;
@@ -280,8 +312,16 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 	/* 40 + 10 bytes: 6 bytes of padding, the first maybe set. */
 	rec_raw(&w, CPT_REC_FILE, o->bad_index ? 1 : 0, &file, sizeof(file),
 		path, file.path_len, o->pad_garbage ? 0x55 : 0);
+	if (o->pipes) {
+		write_pipes(&w);
+		files.nr_fds = 4;
+	}
 	imgw_rec(&w, CPT_REC_FILES, 0, &files, sizeof(files), NULL, 0);
 	imgw_rec(&w, CPT_REC_FD, 0, &fd, sizeof(fd), NULL, 0);
+	for (fd.fd = 1; fd.fd < files.nr_fds; fd.fd++) {
+		fd.file = fd.fd;
+		imgw_rec(&w, CPT_REC_FD, 0, &fd, sizeof(fd), NULL, 0);
+	}
 	imgw_rec(&w, CPT_REC_FS, 0, &fs, sizeof(fs), "//", 2);
 	if (o->too_many_vmas)
 		mm.nr_vmas = CPT_MAX_VMAS + 1;

@@ -12,7 +12,8 @@
  * badarch badpagesize hugelen forwardref manyvmas manytasks unknowntype
  * badindex padding pagesearly droprecord trailing noend timernosignal
  * timerorder timerclock timernotify timersignal; "timers" adds a valid
- * SIGNAL record and two POSIX timers to init.
+ * SIGNAL record and two POSIX timers to init, "pipes" a pipe with data
+ * and a FIFO.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -25,7 +26,7 @@ static int usage(void)
 	fputs("Usage: mkimage [-o FILE] [veid=N] [pages=N] [truncate=N] [flip=N[:MASK]]\n"
 	      "   [badversion|badarch|badpagesize|hugelen|forwardref|manyvmas|manytasks|\n"
 	      "    unknowntype|badindex|padding|pagesearly|droprecord|trailing|noend|\n"
-	      "    timers|timernosignal|timerorder|timerclock|timernotify|timersignal]...\n",
+	      "    timers|pipes|timernosignal|timerorder|timerclock|timernotify|timersignal]...\n",
 	      stderr);
 	return 2;
 }
@@ -51,7 +52,7 @@ int main(int argc, char **argv)
 		F("unknowntype", unknown_type), F("badindex", bad_index),
 		F("padding", pad_garbage), F("pagesearly", pages_early),
 		F("droprecord", drop_record), F("trailing", trailing),
-		F("noend", no_end), F("timers", timers),
+		F("noend", no_end), F("timers", timers), F("pipes", pipes),
 #undef F
 	};
 	struct imgw_opts o = { 0 };

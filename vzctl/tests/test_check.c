@@ -78,6 +78,20 @@ EDIT(ve_reserved, struct cpt_ve, r->reserved[0] = 5; r->reserved[1] = 6)
 EDIT(uts_unterminated, struct cpt_uts, memset(r->release, 'x', 65))
 EDIT(file_chr_sda, struct cpt_file, r->kind = CPT_FILE_CHR; r->rdev = 0x800)
 EDIT(file_chr_null, struct cpt_file, r->kind = CPT_FILE_CHR; r->rdev = 0x103)
+EDIT(pipe_three_pages, struct cpt_pipe, r->size = 3 * 4096)
+EDIT(pipe_2mb, struct cpt_pipe, r->size = 2 << 20)
+EDIT(pipe_bufs_overflow, struct cpt_pipe, r->size = 4096)
+EDIT(pipe_one_buf, struct cpt_pipe, r->nr_bufs = 1)
+EDIT(pipe_buf_empty, struct cpt_pipe_buf, r->len = 0)
+EDIT(pipe_buf_flags, struct cpt_pipe_buf, r->flags = 2)
+EDIT(file_pipe_undefined, struct cpt_file, r->pipe = 5)
+EDIT(file_pipe_rdwr, struct cpt_file, r->flags = 2)
+EDIT(file_pipe_second_reader, struct cpt_file, r->flags = 0)
+EDIT(file_pipe_regular_mode, struct cpt_file, r->mode = 0100600)
+EDIT(file_fifo_on_unnamed, struct cpt_file, r->pipe = 0)
+EDIT(file_reg_with_pipe, struct cpt_file, r->pipe = 1)
+EDIT(file_unnamed_with_path, struct cpt_file, r->kind = CPT_FILE_PIPE; r->flags = 0)
+EDIT(file_fifo_write_only, struct cpt_file, r->flags = 1)
 EDIT(fd_beyond, struct cpt_fd, r->fd = 64)
 EDIT(fd_cloexec_2, struct cpt_fd, r->cloexec = 2)
 EDIT(files_two_fds, struct cpt_files, r->nr_fds = 2)
@@ -130,6 +144,7 @@ void test_check(void)
 {
 	struct imgw_opts plain = { 0 }, threads = { .threads = true };
 	struct imgw_opts timers = { .timers = true };
+	struct imgw_opts pipes = { .pipes = true };
 
 	/* The valid ones first: what the rules must let through. */
 	RULE(plain, VE, 0, ve_reserved, "");
@@ -139,12 +154,28 @@ void test_check(void)
 	RULE(plain, SIGHAND, 0, sighand_restorer, "");
 	RULE(plain, MM, 0, mm_auxv_null_last, "");
 	RULE(plain, FILE, 0, file_chr_null, "");
+	RULE(pipes, FILE, 3, file_fifo_write_only, "");
 
 	/* The header and the VE. */
 	RULE(plain, VE, 0, ve_other_veid, "veid 7 differs from the header's 101");
 	RULE(plain, UTS, 0, uts_unterminated, "string 2 is not NUL-terminated");
 	/* Files and fds. */
 	RULE(plain, FILE, 0, file_chr_sda, "character device 0x800 is not one a VE may hold");
+	/* Pipes and FIFOs. */
+	expect(verdict(pipes, (struct edit){ 0, 0, NULL, false }), "", "pipes valid");
+	RULE(pipes, PIPE, 0, pipe_three_pages, "size 12288 is not a power of two pages");
+	RULE(pipes, PIPE, 1, pipe_2mb, "size 2097152 is not a power of two pages up to 1048576");
+	RULE(pipes, PIPE, 0, pipe_bufs_overflow, "2 buffers do not fit in its 1 pages");
+	RULE(pipes, PIPE, 0, pipe_one_buf, "not part of a PIPE record");
+	RULE(pipes, PIPE_BUF, 0, pipe_buf_empty, "length 0 out of range (1..4096)");
+	RULE(pipes, PIPE_BUF, 1, pipe_buf_flags, "unknown flags 0x2");
+	RULE(pipes, FILE, 1, file_pipe_undefined, "pipe 5 refers to a PIPE not defined before it");
+	RULE(pipes, FILE, 1, file_pipe_rdwr, "unnamed pipe end open with access mode 2");
+	RULE(pipes, FILE, 2, file_pipe_second_reader, "second read end of pipe 0");
+	RULE(pipes, FILE, 1, file_pipe_regular_mode, "pipe or FIFO with mode 100600");
+	RULE(pipes, FILE, 3, file_fifo_on_unnamed, "pipe 0 is both unnamed and a FIFO");
+	RULE(pipes, FILE, 0, file_reg_with_pipe, "pipe 1 given for a file that is not one");
+	RULE(pipes, FILE, 3, file_unnamed_with_path, "unnamed pipe with a path");
 	RULE(plain, FD, 0, fd_beyond, "fd 64 out of order or beyond max_fds 64");
 	RULE(plain, FD, 0, fd_cloexec_2, "cloexec 2 is not 0 or 1");
 	RULE(plain, FILES, 0, files_two_fds, "1 more FD records of the last FILES expected");

@@ -58,7 +58,7 @@ static void test_dumpinfo_output(void)
 	img = imgw_image(&o, &len);
 	out = dumpinfo_output(img, len, false, &ret);
 	CHECK_INT(ret, 0);
-	CHECK(strstr(out, "Image version 1.1:") != NULL);
+	CHECK(strstr(out, "Image version 1.2:") != NULL);
 	CHECK(strstr(out, " TASK ") && strstr(out, "pid=1 tgid=1 ppid=0 comm=init"));
 	CHECK(strstr(out, "start=0x600000 end=0x602000 kind=anon-private") != NULL);
 	CHECK(strstr(out, "nr_pages=2") != NULL);
@@ -69,7 +69,7 @@ static void test_dumpinfo_output(void)
 	out = dumpinfo_output(img, len, true, &ret);
 	CHECK_INT(ret, 0);
 	CHECK(json_ok(out));
-	CHECK(!strncmp(out, "{\"header\":{\"version\":\"1.1\"", 26));
+	CHECK(!strncmp(out, "{\"header\":{\"version\":\"1.2\"", 26));
 	CHECK(strstr(out, "\"valid\":true}\n") != NULL);
 	CHECK(strstr(out, "\"path\":\"/a \\\"b\\\"\\\\c\\u000a\\u0001\\u00ff\"") != NULL);
 	CHECK(strstr(out, "\"comm\":\"init\"") != NULL);

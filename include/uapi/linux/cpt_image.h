@@ -40,7 +40,7 @@
 #define CPT_IMAGE_MAGIC		"\x79\x1c\x01\x63VZCR"	/* 8 bytes */
 #define CPT_IMAGE_MAGIC_LEN	8
 #define CPT_IMAGE_VERSION_MAJOR	1
-#define CPT_IMAGE_VERSION_MINOR	1
+#define CPT_IMAGE_VERSION_MINOR	2
 #define CPT_IMAGE_VERSION	((CPT_IMAGE_VERSION_MAJOR << 16) | \
 				 CPT_IMAGE_VERSION_MINOR)
 
@@ -59,6 +59,7 @@
 #define CPT_MAX_SIGPENDING	65536		/* queued signals of one task */
 #define CPT_MAX_GROUPS		65536		/* NGROUPS_MAX */
 #define CPT_MAX_HDR_LEN		4096		/* header with extensions */
+#define CPT_MAX_PIPE_SIZE	(1U << 20)	/* pipe-max-size default */
 #define CPT_PAGE_SIZE		4096
 #define CPT_PID_MAX		4194304		/* PID_MAX_LIMIT */
 #define CPT_USER_TOP		(1ULL << 56)	/* x86_64, 5-level paging */
@@ -159,6 +160,8 @@ enum cpt_rec_type {
 	CPT_REC_POSIX_TIMER,	/* struct cpt_posix_timer; for last TASK */
 	CPT_REC_PAGES,		/* struct cpt_pages + nr_pages * page_size */
 	CPT_REC_END,		/* struct cpt_end: once, last */
+	CPT_REC_PIPE,		/* 1.2: struct cpt_pipe: a pipe or FIFO */
+	CPT_REC_PIPE_BUF,	/* 1.2: struct cpt_pipe_buf + data */
 	CPT_REC_TYPE_MAX
 };
 
@@ -188,6 +191,8 @@ struct cpt_uts {
 #define CPT_FILE_REG		1	/* regular file by path */
 #define CPT_FILE_CHR		2	/* character device by rdev */
 #define CPT_FILE_DIR		3
+#define CPT_FILE_PIPE		4	/* 1.2: an end of an unnamed pipe */
+#define CPT_FILE_FIFO		5	/* 1.2: a named FIFO by path */
 
 struct cpt_file {
 	__u32	kind;		/* CPT_FILE_* */
@@ -197,7 +202,23 @@ struct cpt_file {
 	__u32	rdev;		/* new_encode_dev() for CHR */
 	__u64	size;		/* i_size at dump, to detect changed files */
 	__u32	path_len;	/* path follows, not NUL-terminated */
-	__u32	pad;
+	__u32	pipe;		/* 1.2: PIPE, FIFO: index of a CPT_REC_PIPE */
+};
+
+/*
+ * The pipe behind PIPE and FIFO files: its capacity and the data in it,
+ * as nr_bufs CPT_REC_PIPE_BUF records that follow, oldest first.
+ */
+struct cpt_pipe {
+	__u32	size;		/* F_GETPIPE_SZ: a power of two pages */
+	__u32	nr_bufs;	/* at most size / CPT_PAGE_SIZE */
+};
+
+#define CPT_PIPE_BUF_PACKET	1	/* one packet (O_DIRECT write) */
+
+struct cpt_pipe_buf {
+	__u32	len;		/* data bytes that follow, 1..CPT_PAGE_SIZE */
+	__u32	flags;		/* CPT_PIPE_BUF_* */
 };
 
 struct cpt_files {

@@ -53,6 +53,9 @@ enum cpt_rec_kind {
 #define CPT_RECORDS(X)							\
 	X(VE, cpt_ve, CPT_RK_ONCE, NONE, ve, 0, 1)			\
 	X(UTS, cpt_uts, CPT_RK_ONCE, NONE, ve, 0, 1)			\
+	X(PIPE, cpt_pipe, CPT_RK_OBJECT, NONE, pipe, 0, CPT_MAX_FILES)	\
+	X(PIPE_BUF, cpt_pipe_buf, CPT_RK_MEMBER, PIPE, pipe, s->len,	\
+	  CPT_MAX_PIPE_SIZE / CPT_PAGE_SIZE)				\
 	X(FILE, cpt_file, CPT_RK_OBJECT, NONE, files,			\
 	  s->path_len, CPT_MAX_FILES)					\
 	X(FILES, cpt_files, CPT_RK_OBJECT, NONE, files, 0, CPT_MAX_TASKS) \

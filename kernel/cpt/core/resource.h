@@ -132,6 +132,22 @@ int files_dump(struct cpt_dump *d, struct cpt_dump_task *dt);
 int files_rst_open(struct rst_image *img);
 int files_rst_build(struct rst_task *rt);
 
+/* res/pipe.c: PIPE, PIPE_BUF: pipes and FIFOs behind FILE records */
+extern const struct cpt_resource cpt_res_pipe;
+struct cpt_file;
+struct file;
+/*
+ * For files.c: the kind (PIPE or FIFO) and pipe of FILE @f for @file,
+ * writing the PIPE first if this is its first file; or -EOPNOTSUPP and
+ * why in *@why.
+ */
+int pipe_dump_file(struct cpt_dump *d, struct file *file,
+		   struct cpt_file *f, const char **why);
+/* For files.c: the open file FILE @f (a PIPE or FIFO) is, at @path. */
+struct file *pipe_rst_file(struct rst_image *img, const struct cpt_file *f,
+			   const char *path);
+int pipe_rst_opened(struct rst_image *img);
+
 /* res/fs.c: FS: root, working directory, umask */
 extern const struct cpt_resource cpt_res_fs;
 int fs_dump(struct cpt_dump *d, struct cpt_dump_task *dt);

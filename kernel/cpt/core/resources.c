@@ -20,6 +20,7 @@ const struct cpt_resource *const cpt_resources[] = {
 	&cpt_res_task,
 	&cpt_res_mm,
 	&cpt_res_pages,
+	&cpt_res_pipe,
 	&cpt_res_files,
 	&cpt_res_fs,
 	&cpt_res_signal,
@@ -104,6 +105,12 @@ const struct cpt_step cpt_steps[] = {
 	 */
 	RST_VE(ve_rst_open, "CPU features and host name"),
 	RST_VE(files_rst_open, "opening files"),
+	/*
+	 * Then what no file took goes: a FIFO's read-write helper and an
+	 * unnamed pipe's end nobody held, so that readers see end of file
+	 * and writers EPIPE as they did.
+	 */
+	RST_VE(pipe_rst_opened, "closing spare pipe ends"),
 	/*
 	 * Then each task in its own context.  Session and process group
 	 * come first, since children inherit them; then the children are

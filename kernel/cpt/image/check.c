@@ -269,8 +269,11 @@ void cpt_check_release(struct cpt_checker *ck)
 		ck->ops->free(ck->priv, ck->tasks);
 	if (ck->pid_hash)
 		ck->ops->free(ck->priv, ck->pid_hash);
+	if (ck->pipes)
+		ck->ops->free(ck->priv, ck->pipes);
 	ck->tasks = CK_NULL;
 	ck->pid_hash = CK_NULL;
+	ck->pipes = CK_NULL;
 }
 
 static const struct cpt_check_task *ck_find_task(const struct cpt_checker *ck,
@@ -503,15 +506,104 @@ static int ck_uts(struct cpt_checker *ck, struct cpt_rec_view *v)
 	return 0;
 }
 
+/* What has used a PIPE so far: ck->pipes[index]. */
+#define CK_PIPE_READER	1	/* the read end of an unnamed pipe */
+#define CK_PIPE_WRITER	2	/* its write end */
+#define CK_PIPE_FIFO	4	/* a FIFO opened by path */
+
+#define CK_O_ACCMODE	3
+#define CK_O_WRONLY	1
+#define CK_O_RDWR	2
+#define CK_S_IFMT	0170000
+#define CK_S_IFIFO	0010000
+
+static int ck_pipe(struct cpt_checker *ck, struct cpt_rec_view *v)
+{
+	const struct cpt_pipe *p = &v->u.cpt_pipe;
+	__u32 pages = p->size / CPT_PAGE_SIZE;
+
+	if (p->size % CPT_PAGE_SIZE || !pages || (pages & (pages - 1)) ||
+	    p->size > CPT_MAX_PIPE_SIZE)
+		return ck_bad(ck, "size %u is not a power of two pages up to %u",
+			      p->size, CPT_MAX_PIPE_SIZE);
+	if (p->nr_bufs > pages)
+		return ck_bad(ck, "%u buffers do not fit in its %u pages",
+			      p->nr_bufs, pages);
+	if (!ck->pipes) {
+		ck->pipes = ck->ops->zalloc(ck->priv, CPT_MAX_FILES);
+		if (!ck->pipes)
+			return ck_fail(ck, "out of memory for pipes");
+	}
+	ck->member_type = CPT_REC_PIPE_BUF;
+	ck->members_left = p->nr_bufs;
+	return 0;
+}
+
+static int ck_pipe_buf(struct cpt_checker *ck, struct cpt_rec_view *v)
+{
+	const struct cpt_pipe_buf *b = &v->u.cpt_pipe_buf;
+
+	if (!b->len || b->len > CPT_PAGE_SIZE)
+		return ck_bad(ck, "length %u out of range (1..%u)", b->len,
+			      CPT_PAGE_SIZE);
+	if (b->flags & ~CPT_PIPE_BUF_PACKET)
+		return ck_bad(ck, "unknown flags %#x", b->flags);
+	return 0;
+}
+
+/*
+ * A FILE on a PIPE: an unnamed pipe has one read end and one write end
+ * (each one open file, shared by whoever holds it) and no path; a FIFO
+ * is opened by path, as often as it was, and is never also unnamed.
+ */
+static int ck_pipe_file(struct cpt_checker *ck, const struct cpt_file *f)
+{
+	__u32 acc = f->flags & CK_O_ACCMODE;
+	__u8 *used, bit;
+
+	if (ck_ref(ck, "pipe", f->pipe, CPT_REC_PIPE))
+		return -1;
+	if ((f->mode & CK_S_IFMT) != CK_S_IFIFO)
+		return ck_bad(ck, "pipe or FIFO with mode %o", f->mode);
+	used = &ck->pipes[f->pipe];
+	if (f->kind == CPT_FILE_FIFO) {
+		bit = CK_PIPE_FIFO;
+	} else {
+		if (f->path_len)
+			return ck_bad(ck, "unnamed pipe with a path");
+		if (acc >= CK_O_RDWR)
+			return ck_bad(ck, "unnamed pipe end open with access mode %u",
+				      acc);
+		bit = acc == CK_O_WRONLY ? CK_PIPE_WRITER : CK_PIPE_READER;
+		if (*used & bit)
+			return ck_bad(ck, "second %s end of pipe %u",
+				      bit == CK_PIPE_WRITER ? "write" : "read",
+				      f->pipe);
+	}
+	if ((*used | bit) & CK_PIPE_FIFO && (*used | bit) != CK_PIPE_FIFO)
+		return ck_bad(ck, "pipe %u is both unnamed and a FIFO", f->pipe);
+	*used |= bit;
+	return 0;
+}
+
 static int ck_file(struct cpt_checker *ck, struct cpt_rec_view *v)
 {
 	const struct cpt_file *f = &v->u.cpt_file;
 
-	if (f->kind < CPT_FILE_REG || f->kind > CPT_FILE_DIR)
+	if (f->kind < CPT_FILE_REG || f->kind > CPT_FILE_FIFO)
 		return ck_bad(ck, "unknown kind %u", f->kind);
 	if (f->kind == CPT_FILE_CHR && !CPT_CHRDEV_ALLOWED(f->rdev))
 		return ck_bad(ck, "character device %#x is not one a VE may hold (null, zero, full, random, urandom)",
 			      f->rdev);
+	if (f->kind == CPT_FILE_PIPE || f->kind == CPT_FILE_FIFO) {
+		if (ck_pipe_file(ck, f))
+			return -1;
+	} else if (f->pipe) {
+		return ck_bad(ck, "pipe %u given for a file that is not one",
+			      f->pipe);
+	}
+	if (f->kind == CPT_FILE_PIPE)
+		return 0;
 	return ck_path(ck, "path", (const char *)v->var, f->path_len, 1);
 }
 
@@ -888,6 +980,8 @@ static int (*const ck_content[CPT_REC_TYPE_MAX])(struct cpt_checker *,
 	[CPT_REC_POSIX_TIMER]	= ck_posix_timer,
 	[CPT_REC_PAGES]		= ck_pages,
 	[CPT_REC_END]		= ck_end,
+	[CPT_REC_PIPE]		= ck_pipe,
+	[CPT_REC_PIPE_BUF]	= ck_pipe_buf,
 };
 
 /* --- records ------------------------------------------------------------ */

@@ -31,6 +31,8 @@
 union cpt_rec_fixed {
 	struct cpt_ve		cpt_ve;
 	struct cpt_uts		cpt_uts;
+	struct cpt_pipe		cpt_pipe;
+	struct cpt_pipe_buf	cpt_pipe_buf;
 	struct cpt_file		cpt_file;
 	struct cpt_files	cpt_files;
 	struct cpt_fd		cpt_fd;
@@ -103,6 +105,9 @@ struct cpt_checker {
 	int			task_open;
 	__u32			task_parts[CPT_REC_TYPE_MAX];
 	__u64			next_timer_id;	/* lowest POSIX timer id allowed */
+
+	/* Per PIPE: which files use it (CK_PIPE_* bits), once one does. */
+	__u8			*pipes;
 
 	struct cpt_check_task	*tasks;		/* the TASKs so far */
 	__u32			*pid_hash;	/* task index + 1, by pid */

@@ -7,9 +7,11 @@
  * reopens in the restored VE's root: the restoring task's root is the
  * VE's, so a path cannot name anything outside it.  Each FILE is opened
  * once, before any task exists, and shared by every fd that referred to
- * it, so shared offsets stay shared.  What a path cannot bring back
- * (pipes, sockets, deleted files, anonymous inodes, most devices) is
- * refused with an error naming it, until the image can express it.
+ * it, so shared offsets stay shared.  Pipes and FIFOs are pipe.c's.
+ * What a path cannot bring back (sockets, deleted files, anonymous
+ * inodes, most devices) is refused with an error naming it, until the
+ * image can express it; so is signal-driven I/O (O_ASYNC), whose owner
+ * the image does not carry.
  */
 #include <linux/fdtable.h>
 #include <linux/file.h>
@@ -83,26 +85,37 @@ static int cpt_dump_file(struct cpt_dump *d, struct files_dump *st,
 		.mode = inode->i_mode,
 		.size = i_size_read(inode),
 	};
-	const char *path = NULL;
+	const char *path = NULL, *why = NULL;
 	int len = 0, err;
 
-	if (S_ISREG(inode->i_mode))
+	if (S_ISREG(inode->i_mode)) {
 		f.kind = CPT_FILE_REG;
-	else if (S_ISDIR(inode->i_mode))
+	} else if (S_ISDIR(inode->i_mode)) {
 		f.kind = CPT_FILE_DIR;
-	else if (S_ISCHR(inode->i_mode) && cpt_chrdev_ok(inode->i_rdev))
+	} else if (S_ISCHR(inode->i_mode) && cpt_chrdev_ok(inode->i_rdev)) {
 		f.kind = CPT_FILE_CHR;
+	} else if (S_ISFIFO(inode->i_mode)) {
+		f.pos = 0;	/* a stream */
+		err = pipe_dump_file(d, file, &f, &why);
+		if (err && !why)
+			return err;
+	}
 
-	if (f.kind && d_unlinked(file->f_path.dentry))
+	if (file->f_flags & FASYNC)
+		why = "signal-driven I/O (O_ASYNC)";
+	/* An unnamed pipe has no path: it is where the PIPE record says. */
+	if (f.kind && f.kind != CPT_FILE_PIPE &&
+	    d_unlinked(file->f_path.dentry))
 		f.kind = 0;
-	if (f.kind)
+	if (f.kind && f.kind != CPT_FILE_PIPE)
 		path = cpt_dump_path(d, &file->f_path, &len);
-	if (!f.kind || IS_ERR(path)) {
+	if (!f.kind || why || IS_ERR(path)) {
 		char *name = d_path(&file->f_path, d->pathbuf, PATH_MAX);
 
-		cpt_err(d->ctx, "task %d (%s) fd %u: %s: not supported yet",
+		cpt_err(d->ctx, "task %d (%s) fd %u: %s: %s",
 			task_pid_nr_ns(tsk, d->ve->pid_ns), tsk->comm, fd,
-			IS_ERR(name) ? "unnamed file" : name);
+			IS_ERR(name) ? "unnamed file" : name,
+			why ? why : "not supported yet");
 		return -EOPNOTSUPP;
 	}
 	if (f.kind == CPT_FILE_CHR)
@@ -348,6 +361,13 @@ static int rst_open_file(struct rst_image *img, struct rst_file *rf)
 	struct inode *inode;
 	loff_t pos;
 
+	if (f->kind == CPT_FILE_PIPE || f->kind == CPT_FILE_FIFO) {
+		filp = pipe_rst_file(img, f, rf->path);
+		if (IS_ERR(filp))
+			return PTR_ERR(filp);
+		rf->filp = filp;
+		return 0;
+	}
 	/* The checker let only the kinds above through. */
 	filp = cpt_open_kind(rf->path, (f->flags & RST_OPEN_FLAGS) | O_NOCTTY,
 			     rst_file_kinds[f->kind], f->rdev);

@@ -30,7 +30,8 @@ WORKLOADS="181 cr-counter
 188 cr-bigmem 2
 189 cr-timers
 190 cr-chain 300
-191 cr-creds"
+191 cr-creds
+192 cr-pipes small"
 VEIDS=$(echo "$WORKLOADS" | cut -d' ' -f1 | tr '\n' ' ')
 
 cr_setup $N || { done_testing; exit 1; }

@@ -1,0 +1,50 @@
+#!/bin/bash
+# Pipes and FIFOs (cr-pipes as the VE's init, see tests/workloads/
+# cr-pipes.c): data in pipes of every fill (some, full, grown to 1 MiB),
+# packets, half-closed pipes, a pipe shared with a uid-1000 child blocked
+# in read(), FIFOs open read-write, read-only, write-only and from both
+# ends; flags and capacities.  Two checkpoint/restore cycles on node2,
+# with a shell pipeline (sleep | cat) started by vzctl exec alongside:
+# after the restores, cat still reads the pipe and gets end of file when
+# sleep is killed.  Then an online migration to node3, where the
+# workload checks everything again.
+. "$(dirname "$0")/../../lib.sh"
+. "$(dirname "$0")/../../cr-lib.sh"
+. "$(dirname "$0")/../../vzmigrate-lib.sh"
+
+N=node2
+B=node3
+V=168
+mig_clean $V $N $B
+mig_setup $N $B || { done_testing; exit 1; }
+cr_setup $B || { done_testing; exit 1; }
+cr_begin $N $V cr-pipes
+
+# The pipeline writes what cat read to a file once sleep is gone.
+vz $N exec $V "setsid sh -c '(echo start; sleep 1000) | cat >/var/log/pipeline.out' </dev/null >/dev/null 2>&1 &"
+expect_eq "pipeline (echo; sleep) | cat started in the VE" "$RC" 0
+wait_on $N "grep -q start /vz/private/$V/var/log/pipeline.out" 10 ||
+	fail "pipeline: cat passed the first line on" "$(lab_run $N "cat /vz/private/$V/var/log/pipeline.out" 2>&1)"
+
+cr_cycles $N $V 2 60
+on $N "vzctl dumpinfo /vz/dump/Dump.$V 2>/dev/null; grep -c . /tmp/dumpinfo.$V.txt"
+on $N "grep -cE '^ *[0-9]+ +PIPE ' /tmp/dumpinfo.$V.txt; grep -cE 'kind=fifo' /tmp/dumpinfo.$V.txt"
+echo "# dumpinfo: PIPE records, FIFO files: $(echo $OUT)"
+expect_match "dumpinfo lists the pipes and FIFOs" '^[1-9][0-9]* [1-9]' "$(echo $OUT)"
+
+vz $N exec $V 'kill $(pidof sleep); true'
+if wait_on $N "! vzctl exec2 $V 'ps' | grep -q '[c]at'" 10; then
+	ok "pipeline: cat got end of file once sleep was gone, after two restores"
+else
+	fail "pipeline: cat got end of file once sleep was gone" "cat still running"
+fi
+on $N "cat /vz/private/$V/var/log/pipeline.out"
+expect_eq "pipeline: cat wrote what it read, once" "$OUT" "start"
+
+expect_rc "online migration $N -> $B: exit 0" 0 lab_run $N vzmigrate --online $B $V
+[ "$RC" = 0 ] || echo "# $OUT"
+cr_round $B $V 4 check 60 "on $B"
+vz $B stop $V
+expect_eq "stop on $B" "$RC" 0
+mig_clean $V $N $B
+done_testing
