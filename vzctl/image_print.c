@@ -190,6 +190,7 @@ static void emit_fields(const struct emitter *e, const struct img_record *rec)
 		emit_x(e, "start_code", rec->u.cpt_mm.start_code);
 		emit_x(e, "brk", rec->u.cpt_mm.brk);
 		emit_x(e, "start_stack", rec->u.cpt_mm.start_stack);
+		emit_x(e, "def_flags", rec->u.cpt_mm.def_flags);
 		break;
 	case CPT_REC_VMA:
 		emit_x(e, "start", rec->u.cpt_vma.start);
@@ -198,6 +199,7 @@ static void emit_fields(const struct emitter *e, const struct img_record *rec)
 		emit_s(e, "kind", kind, strlen(kind));
 		emit_x(e, "prot", rec->u.cpt_vma.prot);
 		emit_u(e, "pgoff", rec->u.cpt_vma.pgoff);
+		emit_x(e, "vm_flags", rec->u.cpt_vma.vm_flags);
 		if (rec->var_len)
 			emit_s(e, "path", (const char *)rec->var, rec->var_len);
 		break;

@@ -325,6 +325,11 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 	imgw_rec(&w, CPT_REC_FS, 0, &fs, sizeof(fs), "//", 2);
 	if (o->too_many_vmas)
 		mm.nr_vmas = CPT_MAX_VMAS + 1;
+	if (o->mlock) {
+		mm.def_flags = CPT_VM_LOCKED;
+		heap.vm_flags |= CPT_VM_LOCKED;
+		stack.vm_flags |= CPT_VM_LOCKED | CPT_VM_LOCKONFAULT;
+	}
 	imgw_rec(&w, CPT_REC_MM, 0, &mm, sizeof(mm), NULL, 0);
 	code.path_len = (uint32_t)strlen("/sbin/init");
 	rec_str(&w, CPT_REC_VMA, 0, &code, sizeof(code), "/sbin/init");

@@ -100,6 +100,13 @@ EDIT(mm_brk_below_start, struct cpt_mm, r->brk = r->start_brk - 4096)
 EDIT(mm_auxv_no_null, struct cpt_mm, memset(r->saved_auxv, 0x41, sizeof(r->saved_auxv)))
 EDIT(mm_auxv_null_last, struct cpt_mm,
      memset(r->saved_auxv, 0x41, 46 * 8))
+EDIT(mm_mlockall_onfault, struct cpt_mm,
+     r->def_flags = CPT_VM_LOCKED | CPT_VM_LOCKONFAULT)
+EDIT(mm_def_flags_other, struct cpt_mm,
+     r->def_flags = CPT_VM_LOCKED | 0x40000000)
+EDIT(mm_def_flags_onfault_only, struct cpt_mm,
+     r->def_flags = CPT_VM_LOCKONFAULT)
+EDIT(vma_onfault_only, struct cpt_vma, r->vm_flags = CPT_VM_LOCKONFAULT | 3)
 EDIT(sighand_bad_flags, struct cpt_sighand, r->action[13].flags = 0x200)
 EDIT(sighand_restorer, struct cpt_sighand,
      r->action[13].flags = 0x04000004)
@@ -143,7 +150,7 @@ static void xsave_fx_576(void *fixed, void *var)
 void test_check(void)
 {
 	struct imgw_opts plain = { 0 }, threads = { .threads = true };
-	struct imgw_opts timers = { .timers = true };
+	struct imgw_opts timers = { .timers = true }, mlock = { .mlock = true };
 	struct imgw_opts pipes = { .pipes = true };
 
 	/* The valid ones first: what the rules must let through. */
@@ -155,6 +162,8 @@ void test_check(void)
 	RULE(plain, MM, 0, mm_auxv_null_last, "");
 	RULE(plain, FILE, 0, file_chr_null, "");
 	RULE(pipes, FILE, 3, file_fifo_write_only, "");
+	RULE(mlock, MM, 0, NULL, "");
+	RULE(mlock, MM, 0, mm_mlockall_onfault, "");
 
 	/* The header and the VE. */
 	RULE(plain, VE, 0, ve_other_veid, "veid 7 differs from the header's 101");
@@ -183,6 +192,9 @@ void test_check(void)
 	RULE(plain, MM, 0, mm_no_vmas_valid, "not part of a MM record");
 	RULE(plain, MM, 0, mm_brk_below_start, "bounds out of order");
 	RULE(plain, MM, 0, mm_auxv_no_null, "saved auxv has no AT_NULL entry");
+	RULE(mlock, MM, 0, mm_def_flags_other, "def_flags 0x40002000 has bits other than mlockall()'s (0x82000)");
+	RULE(mlock, MM, 0, mm_def_flags_onfault_only, "def_flags 0x80000 locks on fault without locking");
+	RULE(mlock, VMA, 2, vma_onfault_only, "VMA record at offset 1368: vm_flags 0x80003 lock on fault without locking");
 	/* Signals. */
 	RULE(plain, SIGHAND, 0, sighand_bad_flags, "signal 14: handler flags 0x200");
 	/* Tasks. */

@@ -668,6 +668,12 @@ static int ck_mm(struct cpt_checker *ck, struct cpt_rec_view *v)
 		;
 	if (i >= CPT_AUXV_WORDS)
 		return ck_bad(ck, "saved auxv has no AT_NULL entry");
+	if (m->def_flags & ~CPT_MM_DEF_FLAGS)
+		return ck_bad(ck, "def_flags %#llx has bits other than mlockall()'s (%#llx)",
+			      m->def_flags, CPT_MM_DEF_FLAGS);
+	if ((m->def_flags & CPT_MM_DEF_FLAGS) == CPT_VM_LOCKONFAULT)
+		return ck_bad(ck, "def_flags %#llx locks on fault without locking",
+			      m->def_flags);
 	if (ck_path(ck, "executable path", (const char *)v->var, m->exe_len,
 		    0))
 		return -1;
@@ -691,6 +697,10 @@ static int ck_vma(struct cpt_checker *ck, struct cpt_rec_view *v)
 		return ck_bad(ck, "unknown kind %u", m->kind);
 	if (m->prot & ~CPT_PROT_MASK)
 		return ck_bad(ck, "bad prot %#x", m->prot);
+	if ((m->vm_flags & (CPT_VM_LOCKED | CPT_VM_LOCKONFAULT)) ==
+	    CPT_VM_LOCKONFAULT)
+		return ck_bad(ck, "vm_flags %#llx lock on fault without locking",
+			      m->vm_flags);
 	file_backed = m->kind == CPT_VMA_FILE_PRIVATE ||
 		      m->kind == CPT_VMA_FILE_SHARED;
 	if (!file_backed && m->path_len)
