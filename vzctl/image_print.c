@@ -60,6 +60,14 @@ static void emit_u(const struct emitter *e, const char *name,
 		fprintf(e->out, " %s=%llu", name, v);
 }
 
+static void emit_d(const struct emitter *e, const char *name, long long v)
+{
+	if (e->json)
+		fprintf(e->out, ",\"%s\":%lld", name, v);
+	else
+		fprintf(e->out, " %s=%lld", name, v);
+}
+
 static void emit_x(const struct emitter *e, const char *name,
 		   unsigned long long v)
 {
@@ -132,6 +140,18 @@ static const char *vma_kind(uint32_t kind)
 
 	return kind < sizeof(names) / sizeof(names[0]) && names[kind] ?
 		names[kind] : "?";
+}
+
+static const char *sched_policy(uint32_t policy)
+{
+	switch (policy) {
+	case CPT_SCHED_NORMAL: return "normal";
+	case CPT_SCHED_FIFO: return "fifo";
+	case CPT_SCHED_RR: return "rr";
+	case CPT_SCHED_BATCH: return "batch";
+	case CPT_SCHED_IDLE: return "idle";
+	}
+	return "?";
 }
 
 static void emit_fields(const struct emitter *e, const struct img_record *rec)
@@ -219,6 +239,13 @@ static void emit_fields(const struct emitter *e, const struct img_record *rec)
 		emit_u(e, "uid", rec->u.cpt_creds.uid);
 		emit_u(e, "gid", rec->u.cpt_creds.gid);
 		emit_u(e, "ngroups", rec->u.cpt_creds.ngroups);
+		break;
+	case CPT_REC_SCHED:
+		kind = sched_policy(rec->u.cpt_sched.policy);
+		emit_s(e, "policy", kind, strlen(kind));
+		emit_u(e, "rt_priority", rec->u.cpt_sched.rt_priority);
+		emit_d(e, "nice", rec->u.cpt_sched.nice);
+		emit_x(e, "flags", rec->u.cpt_sched.flags);
 		break;
 	case CPT_REC_REGS:
 		emit_x(e, "ip", rec->u.cpt_regs.ip);

@@ -268,6 +268,9 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 				 .sid = 1, .exit_signal = 17 };
 	struct cpt_creds creds = { .cap_bset = ~0ULL, .ngroups = 1 };
 	uint32_t groups[1] = { 0 };
+	struct cpt_sched sched = { .nice = -5, .policy = CPT_SCHED_FIFO,
+				   .rt_priority = 10,
+				   .flags = CPT_SCHED_RESET_ON_FORK };
 	struct cpt_xsave xsave = { .format = CPT_FPU_FXSAVE, .size = 512 };
 	unsigned char fpu[512] = { 0x7f, 0x03 };	/* FCW 0x37f */
 	struct cpt_regs regs = { .ip = 0x400080, .sp = 0x7fffffffef00ULL,
@@ -344,6 +347,8 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 	imgw_rec(&w, CPT_REC_TASK, 0, &task, sizeof(task), NULL, 0);
 	imgw_rec(&w, CPT_REC_CREDS, 0, &creds, sizeof(creds), groups,
 		 sizeof(groups));
+	if (o->sched)
+		imgw_rec(&w, CPT_REC_SCHED, 0, &sched, sizeof(sched), NULL, 0);
 	imgw_rec(&w, CPT_REC_REGS, 0, &regs, sizeof(regs), NULL, 0);
 	imgw_rec(&w, CPT_REC_XSAVE, 0, &xsave, sizeof(xsave), fpu,
 		 sizeof(fpu));
@@ -358,6 +363,11 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 		imgw_rec(&w, CPT_REC_TASK, 1, &task, sizeof(task), NULL, 0);
 		imgw_rec(&w, CPT_REC_CREDS, 0, &creds, sizeof(creds), groups,
 			 sizeof(groups));
+		sched = (struct cpt_sched){ .nice = 7,
+					    .policy = CPT_SCHED_BATCH };
+		if (o->sched)
+			imgw_rec(&w, CPT_REC_SCHED, 0, &sched, sizeof(sched),
+				 NULL, 0);
 		imgw_rec(&w, CPT_REC_REGS, 0, &regs, sizeof(regs), NULL, 0);
 	}
 	imgw_pages(&w, 0, HEAP_START, nr_pages);

@@ -54,6 +54,9 @@ struct imgw_opts {
 	bool threads;			/* valid: init has a second thread */
 	bool timers;			/* valid: init has SIGNAL, 2 timers */
 	bool pipes;			/* valid: a pipe (fds 1, 2), a FIFO (3) */
+	bool sched;			/* valid: SCHED records, init's nice -5
+					 * SCHED_FIFO 10 reset on fork, a
+					 * thread's nice 7 SCHED_BATCH */
 	bool mlock;			/* valid: heap locked, stack locked on
 					 * fault, mlockall(MCL_FUTURE) */
 	uint32_t bad_timer;		/* IMGW_TIMER_* */

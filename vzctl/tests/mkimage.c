@@ -14,7 +14,8 @@
  * timerorder timerclock timernotify timersignal; "timers" adds a valid
  * SIGNAL record and two POSIX timers to init, "pipes" a pipe with data
  * and a FIFO, "mlock" locks the heap, the
- * stack on fault, and init's future maps (mlockall(MCL_FUTURE)).
+ * stack on fault, and init's future maps (mlockall(MCL_FUTURE)), "sched"
+ * gives init (and its thread, with "threads") SCHED records.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -28,7 +29,7 @@ static int usage(void)
 	      "   [badversion|badarch|badpagesize|hugelen|forwardref|manyvmas|manytasks|\n"
 	      "    unknowntype|badindex|padding|pagesearly|droprecord|trailing|noend|\n"
 	      "    timers|pipes|timernosignal|timerorder|timerclock|timernotify|timersignal|\n"
-	      "    mlock]...\n",
+	      "    mlock|sched|threads]...\n",
 	      stderr);
 	return 2;
 }
@@ -56,6 +57,7 @@ int main(int argc, char **argv)
 		F("droprecord", drop_record), F("trailing", trailing),
 		F("noend", no_end), F("timers", timers), F("pipes", pipes),
 		F("mlock", mlock),
+		F("sched", sched), F("threads", threads),
 #undef F
 	};
 	struct imgw_opts o = { 0 };

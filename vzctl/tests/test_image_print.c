@@ -92,6 +92,22 @@ static void test_dumpinfo_output(void)
 	CHECK(strstr(out, "\"vm_flags\":\"0x82000\"") != NULL);
 	free(out);
 
+	/* Scheduling attributes: a negative nice value stays signed. */
+	free(img);
+	o = (struct imgw_opts){ .sched = true, .threads = true };
+	img = imgw_image(&o, &len);
+	out = dumpinfo_output(img, len, false, &ret);
+	CHECK_INT(ret, 0);
+	CHECK(strstr(out, " SCHED ") != NULL);
+	CHECK(strstr(out, " policy=fifo rt_priority=10 nice=-5 flags=0x1\n") != NULL);
+	CHECK(strstr(out, " policy=batch rt_priority=0 nice=7 flags=0\n") != NULL);
+	free(out);
+	out = dumpinfo_output(img, len, true, &ret);
+	CHECK_INT(ret, 0);
+	CHECK(json_ok(out));
+	CHECK(strstr(out, "\"type\":\"SCHED\",\"index\":0,\"len\":16,\"policy\":\"fifo\",\"rt_priority\":10,\"nice\":-5,\"flags\":\"0x1\"}") != NULL);
+	free(out);
+
 	/* Invalid: still one well-formed object, with the reason. */
 	out = dumpinfo_output(img, len - 3, true, &ret);
 	CHECK_INT(ret, 1);

@@ -171,6 +171,7 @@ enum cpt_rec_type {
 	CPT_REC_END,		/* struct cpt_end: once, last */
 	CPT_REC_PIPE,		/* 1.2: struct cpt_pipe: a pipe or FIFO */
 	CPT_REC_PIPE_BUF,	/* 1.2: struct cpt_pipe_buf + data */
+	CPT_REC_SCHED,		/* 1.2: struct cpt_sched; for last TASK */
 	CPT_REC_TYPE_MAX
 };
 
@@ -349,6 +350,26 @@ struct cpt_creds {
 	__u64	cap_bset, cap_ambient;
 	__u32	securebits;
 	__u32	ngroups;	/* __u32 gids follow */
+};
+
+/* Scheduling policies, as Linux numbers them (SCHED_*). */
+#define CPT_SCHED_NORMAL	0
+#define CPT_SCHED_FIFO		1
+#define CPT_SCHED_RR		2
+#define CPT_SCHED_BATCH		3
+#define CPT_SCHED_IDLE		5
+/* cpt_sched.flags */
+#define CPT_SCHED_RESET_ON_FORK	1	/* SCHED_RESET_ON_FORK */
+#define CPT_NICE_MIN		(-20)
+#define CPT_NICE_MAX		19
+#define CPT_RT_PRIO_MAX		99	/* FIFO and RR: 1 to this */
+
+/* 1.2: a live task's scheduling attributes (a zombie has none). */
+struct cpt_sched {
+	__s32	nice;		/* CPT_NICE_MIN to CPT_NICE_MAX */
+	__u32	policy;		/* CPT_SCHED_NORMAL, _FIFO, ... */
+	__u32	rt_priority;	/* FIFO, RR: 1 to CPT_RT_PRIO_MAX; else 0 */
+	__u32	flags;		/* CPT_SCHED_RESET_ON_FORK */
 };
 
 /* struct user_regs_struct of x86_64, field for field. */
