@@ -386,7 +386,7 @@ struct file *pipe_rst_file(struct rst_image *img, const struct cpt_file *f,
 			return ERR_PTR(-EINVAL);
 	} else {
 		file = cpt_open_kind(path, (f->flags & O_ACCMODE) | O_NONBLOCK |
-				     O_NOCTTY | O_LARGEFILE, S_IFIFO, 0);
+				     O_NOCTTY, S_IFIFO, 0);
 		if (IS_ERR(file)) {
 			cpt_err(img->ctx, "cannot reopen FIFO %s: %ld", path,
 				PTR_ERR(file));

@@ -27,7 +27,6 @@ wait_on $N "grep -q start /vz/private/$V/var/log/pipeline.out" 10 ||
 	fail "pipeline: cat passed the first line on" "$(lab_run $N "cat /vz/private/$V/var/log/pipeline.out" 2>&1)"
 
 cr_cycles $N $V 2 60
-on $N "vzctl dumpinfo /vz/dump/Dump.$V 2>/dev/null; grep -c . /tmp/dumpinfo.$V.txt"
 on $N "grep -cE '^ *[0-9]+ +PIPE ' /tmp/dumpinfo.$V.txt; grep -cE 'kind=fifo' /tmp/dumpinfo.$V.txt"
 echo "# dumpinfo: PIPE records, FIFO files: $(echo $OUT)"
 expect_match "dumpinfo lists the pipes and FIFOs" '^[1-9][0-9]* [1-9]' "$(echo $OUT)"
