@@ -60,6 +60,14 @@ static void emit_u(const struct emitter *e, const char *name,
 		fprintf(e->out, " %s=%llu", name, v);
 }
 
+static void emit_d(const struct emitter *e, const char *name, long long v)
+{
+	if (e->json)
+		fprintf(e->out, ",\"%s\":%lld", name, v);
+	else
+		fprintf(e->out, " %s=%lld", name, v);
+}
+
 static void emit_x(const struct emitter *e, const char *name,
 		   unsigned long long v)
 {
@@ -134,6 +142,18 @@ static const char *vma_kind(uint32_t kind)
 		names[kind] : "?";
 }
 
+static const char *sched_policy(uint32_t policy)
+{
+	switch (policy) {
+	case CPT_SCHED_NORMAL: return "normal";
+	case CPT_SCHED_FIFO: return "fifo";
+	case CPT_SCHED_RR: return "rr";
+	case CPT_SCHED_BATCH: return "batch";
+	case CPT_SCHED_IDLE: return "idle";
+	}
+	return "?";
+}
+
 static void emit_fields(const struct emitter *e, const struct img_record *rec)
 {
 	const char *kind;
@@ -190,6 +210,7 @@ static void emit_fields(const struct emitter *e, const struct img_record *rec)
 		emit_x(e, "start_code", rec->u.cpt_mm.start_code);
 		emit_x(e, "brk", rec->u.cpt_mm.brk);
 		emit_x(e, "start_stack", rec->u.cpt_mm.start_stack);
+		emit_x(e, "def_flags", rec->u.cpt_mm.def_flags);
 		break;
 	case CPT_REC_VMA:
 		emit_x(e, "start", rec->u.cpt_vma.start);
@@ -198,6 +219,7 @@ static void emit_fields(const struct emitter *e, const struct img_record *rec)
 		emit_s(e, "kind", kind, strlen(kind));
 		emit_x(e, "prot", rec->u.cpt_vma.prot);
 		emit_u(e, "pgoff", rec->u.cpt_vma.pgoff);
+		emit_x(e, "vm_flags", rec->u.cpt_vma.vm_flags);
 		if (rec->var_len)
 			emit_s(e, "path", (const char *)rec->var, rec->var_len);
 		break;
@@ -217,6 +239,13 @@ static void emit_fields(const struct emitter *e, const struct img_record *rec)
 		emit_u(e, "uid", rec->u.cpt_creds.uid);
 		emit_u(e, "gid", rec->u.cpt_creds.gid);
 		emit_u(e, "ngroups", rec->u.cpt_creds.ngroups);
+		break;
+	case CPT_REC_SCHED:
+		kind = sched_policy(rec->u.cpt_sched.policy);
+		emit_s(e, "policy", kind, strlen(kind));
+		emit_u(e, "rt_priority", rec->u.cpt_sched.rt_priority);
+		emit_d(e, "nice", rec->u.cpt_sched.nice);
+		emit_x(e, "flags", rec->u.cpt_sched.flags);
 		break;
 	case CPT_REC_REGS:
 		emit_x(e, "ip", rec->u.cpt_regs.ip);

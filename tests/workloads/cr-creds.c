@@ -10,11 +10,18 @@
  *   nproc   uid 4242 has 2 tasks (worker, thread): with RLIMIT_NPROC 3 a
  *           fork works, with 2 it fails with EAGAIN; so the tasks are
  *           counted for uid 4242, as before the checkpoint, not for root
+ *   sched   scheduling attributes (sched_getattr(), getpriority()): the
+ *           worker's nice 7 (SCHED_NORMAL), its thread's SCHED_BATCH
+ *           (nice 7, inherited), and a child the init forks, which stays
+ *           root: SCHED_FIFO priority 10 with SCHED_RESET_ON_FORK, nice
+ *           -5 (a non-root task could not set those, nor lower its nice,
+ *           once its credentials are its own)
  * See crlib.h.
  */
 #define _GNU_SOURCE
 #include <grp.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 
@@ -22,13 +29,34 @@
 
 #define ID	4242
 #define GROUP2	4343
+#define NICE	7
+#define RT_NICE	(-5)
+#define RT_PRIO	10
+#define SCHED_FLAG_RESET_ON_FORK	0x01	/* <linux/sched.h> */
+
+/* sched_getattr()'s, as <linux/sched/types.h> has it (glibc lacks it). */
+struct sched_attr {
+	uint32_t size;
+	uint32_t sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime, sched_deadline, sched_period;
+	uint32_t sched_util_min, sched_util_max;
+};
 
 static volatile unsigned long ticks;
 static volatile pid_t thread_tid;
+static pid_t rt_pid;		/* the root child with SCHED_FIFO */
 
 static void *thread_fn(void *arg)
 {
+	struct sched_param sp = { 0 };
+
 	(void)arg;
+	/* The calling thread only; it keeps the nice value it inherited. */
+	if (sched_setscheduler(0, SCHED_BATCH, &sp))
+		cr_fail(0, "setup", "SCHED_BATCH: %s", strerror(errno));
 	thread_tid = (pid_t)syscall(SYS_gettid);
 	for (;;) {
 		ticks++;
@@ -55,6 +83,39 @@ static int fork_under(rlim_t limit, int *err)
 		waitpid(p, NULL, 0);
 	setrlimit(RLIMIT_NPROC, &old);
 	return p > 0;
+}
+
+/* Policy, rt priority, flags and nice of a thread; -1 if it has none. */
+static int sched_of(pid_t tid, struct sched_attr *a, int *nice)
+{
+	memset(a, 0, sizeof(*a));
+	if (syscall(SYS_sched_getattr, tid, a, sizeof(*a), 0))
+		return -1;
+	/* sched_getattr() reports no nice value for a real-time task. */
+	errno = 0;
+	*nice = getpriority(PRIO_PROCESS, (id_t)tid);
+	return errno ? -1 : 0;
+}
+
+static void check_sched(int round)
+{
+	struct sched_attr w, t, rt;
+	int wn = 99, tn = 99, rn = 99;
+	int ok_w = !sched_of(0, &w, &wn), ok_t = !sched_of(thread_tid, &t, &tn);
+	int ok_rt = !sched_of(rt_pid, &rt, &rn);
+
+	cr_check(round, ok_w && ok_t && ok_rt &&
+		 w.sched_policy == SCHED_OTHER && wn == NICE &&
+		 !(w.sched_flags & SCHED_FLAG_RESET_ON_FORK) &&
+		 t.sched_policy == SCHED_BATCH && tn == NICE &&
+		 rt.sched_policy == SCHED_FIFO && rt.sched_priority == RT_PRIO &&
+		 (rt.sched_flags & SCHED_FLAG_RESET_ON_FORK) && rn == RT_NICE,
+		 "sched", "worker policy %u nice %d flags %#llx (want 0, %d, 0); thread %d policy %u nice %d (want %d, %d); root child %d policy %u priority %u flags %#llx nice %d (want %d, %d, reset on fork, %d)",
+		 w.sched_policy, wn, (unsigned long long)w.sched_flags, NICE,
+		 thread_tid, t.sched_policy, tn, SCHED_BATCH, NICE, rt_pid,
+		 rt.sched_policy, rt.sched_priority,
+		 (unsigned long long)rt.sched_flags, rn, SCHED_FIFO, RT_PRIO,
+		 RT_NICE);
 }
 
 static void check(int round)
@@ -85,6 +146,7 @@ static void check(int round)
 		 "fork with RLIMIT_NPROC 3 for 2 tasks: %s", strerror(err));
 	cr_check(round, !fork_under(2, &err) && err == EAGAIN, "nproc-2",
 		 "fork with RLIMIT_NPROC 2 for 2 tasks fails: %s", strerror(err));
+	check_sched(round);
 }
 
 static const struct cr_command cmds[] = { { "check", check } };
@@ -102,10 +164,26 @@ int main(void)
 		fchmod(fd, 0666);
 		close(fd);
 	}
+	/* Root, with what only CAP_SYS_NICE gives; the worker reads it. */
+	rt_pid = fork();
+	if (rt_pid == 0) {
+		struct sched_param sp = { .sched_priority = RT_PRIO };
+
+		if (setpriority(PRIO_PROCESS, 0, RT_NICE) ||
+		    sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp))
+			cr_fail(0, "setup", "SCHED_FIFO %d nice %d: %s", RT_PRIO,
+				RT_NICE, strerror(errno));
+		cr_hang();
+	}
 	if (fork() == 0) {
 		if (setgroups(2, groups) || setresgid(ID, ID, ID) ||
 		    setresuid(ID, ID, ID)) {
 			cr_fail(0, "setup", "dropping to %d: %s", ID, strerror(errno));
+			cr_hang();
+		}
+		/* Raising one's nice value needs no privilege. */
+		if (setpriority(PRIO_PROCESS, 0, NICE)) {
+			cr_fail(0, "setup", "nice %d: %s", NICE, strerror(errno));
 			cr_hang();
 		}
 		if (pthread_create(&th, NULL, thread_fn, NULL)) {

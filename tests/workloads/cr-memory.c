@@ -14,6 +14,11 @@
  *   a 16 GB MAP_SHARED|MAP_ANONYMOUS|MAP_NORESERVE map and a private map
  *   of a 16 GB sparse file, a few pages touched in each (a checkpoint
  *   must write those, not fault in the rest: the node has 1 GB),
+ *   locked memory: a MAP_LOCKED map, the middle of a map mlock()ed, a
+ *   map mlock2(MLOCK_ONFAULT)ed with one page touched (checks "mlocked",
+ *   "mlock-onfault": smaps' Locked and VmFlags, VmLck of the process),
+ *   a child that called mlockall(MCL_FUTURE) and, each round, maps
+ *   something new that must come out locked ("child-mlockall-future"),
  *   and /proc/self/maps unchanged.
  *
  * Argument "small": the big maps hold 1 MB instead of 8 and 64 MB.
@@ -133,11 +138,15 @@ static void read_maps(char *out, size_t len)
 /* Memory with madvise() flags, which only /proc/self/smaps shows. */
 static char *madv;
 
-/* The VmFlags line of the map starting at @addr into @line, "" if none. */
-static const char *vmflags_of(void *addr, char *line, size_t size)
+/*
+ * The line @key of /proc/self/smaps for the map starting at @addr into
+ * @line, "" if none.
+ */
+static const char *smaps_line(void *addr, const char *key, char *line,
+			      size_t size)
 {
 	static char smaps[256 * 1024];
-	char start[32], *p;
+	char start[32], *p, *next;
 
 	line[0] = '\0';
 	if (cr_read_file("/proc/self/smaps", smaps, sizeof(smaps)) < 0)
@@ -146,12 +155,86 @@ static const char *vmflags_of(void *addr, char *line, size_t size)
 	for (p = smaps; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
 		if (strncmp(p, start, strlen(start)))
 			continue;
-		p = strstr(p, "VmFlags:");
-		if (p)
+		/* Its fields end where the next map's header begins. */
+		next = strstr(p, "VmFlags:");
+		p = strstr(p, key);
+		if (p && next && p <= next)
 			snprintf(line, size, "%.*s", (int)strcspn(p, "\n"), p);
 		return line;
 	}
 	return line;
+}
+
+static const char *vmflags_of(void *addr, char *line, size_t size)
+{
+	return smaps_line(addr, "VmFlags:", line, size);
+}
+
+/* The "Locked:" of the map at @addr in kB, or -1. */
+static long locked_kb(void *addr)
+{
+	char line[256];
+	long kb;
+
+	if (sscanf(smaps_line(addr, "Locked:", line, sizeof(line)),
+		   "Locked: %ld kB", &kb) != 1)
+		return -1;
+	return kb;
+}
+
+/* VmLck of /proc/self/status in kB, or -1. */
+static long vmlck_kb(void)
+{
+	char status[4096], *p;
+	long kb;
+
+	if (cr_read_file("/proc/self/status", status, sizeof(status)) < 0)
+		return -1;
+	p = strstr(status, "VmLck:");
+	return p && sscanf(p, "VmLck: %ld kB", &kb) == 1 ? kb : -1;
+}
+
+/* Whether the VmFlags of the map at @addr say it is locked. */
+static int is_locked(void *addr)
+{
+	char line[256];
+
+	return strstr(vmflags_of(addr, line, sizeof(line)), " lo") != NULL;
+}
+
+/*
+ * Locked memory: maplocked (MAP_LOCKED), the middle LOCK_MID pages of
+ * mlocked (mlock()), onfault (mlock2(MLOCK_ONFAULT), one page touched);
+ * VmLck as it was when the workload was set up.
+ */
+#define LOCK_PAGES	8
+#define LOCK_MID	4
+static char *maplocked, *mlocked, *onfault;
+static long vmlck_before;
+
+static void check_mlock(int round)
+{
+	char *mid = mlocked + (LOCK_PAGES - LOCK_MID) / 2 * PG;
+	long kb_map = locked_kb(maplocked), kb_mid = locked_kb(mid);
+	long kb_fault = locked_kb(onfault), vmlck = vmlck_kb();
+	size_t n;
+
+	n = cr_verify(maplocked, LOCK_PAGES * PG, 0x1c, NULL) +
+	    cr_verify(mlocked, LOCK_PAGES * PG, 0x1d, NULL) +
+	    cr_verify(onfault, PG, 0x1e, NULL);
+	/* All of a locked map is resident, and no more of a split one. */
+	cr_check(round, !n && is_locked(maplocked) && is_locked(mid) &&
+		 !is_locked(mlocked) && !is_locked(mid + LOCK_MID * PG) &&
+		 kb_map == (long)(LOCK_PAGES * PG / 1024) &&
+		 kb_mid == (long)(LOCK_MID * PG / 1024) && vmlck == vmlck_before,
+		 "mlocked", "%zu bad words; MAP_LOCKED: lo %d Locked %ld kB; mlock()ed middle: lo %d Locked %ld kB, sides lo %d %d; VmLck %ld kB (was %ld)",
+		 n, is_locked(maplocked), kb_map, is_locked(mid), kb_mid,
+		 is_locked(mlocked), is_locked(mid + LOCK_MID * PG), vmlck,
+		 vmlck_before);
+	/* Locked on fault: the touched page only, not populated. */
+	cr_check(round, is_locked(onfault) && kb_fault == (long)(PG / 1024),
+		 "mlock-onfault", "lo %d, Locked %ld kB (want %lu: the one page touched)",
+		 is_locked(onfault), kb_fault, PG / 1024);
 }
 
 static void check_madvise(int round)
@@ -272,6 +355,7 @@ static void check_stack_and_all(int round, char *stack)
 	cr_check(round, segv_on(guard + guard_len / 2, 0), "guard-prot", "child reading the PROT_NONE region gets SIGSEGV");
 
 	check_madvise(round);
+	check_mlock(round);
 	read_maps(maps_now, sizeof(maps_now));
 	if (!strcmp(maps_now, maps_before)) {
 		cr_ok(round, "maps", "/proc/self/maps unchanged (but for inodes and the stack's bottom)");
@@ -282,6 +366,27 @@ static void check_stack_and_all(int round, char *stack)
 		cr_write_file(path, maps_now, strlen(maps_now));
 		cr_fail(round, "maps", "/proc/self/maps differs (before: /var/log/cr-maps.0, now: %s)", path);
 	}
+}
+
+/*
+ * The child called mlockall(MCL_FUTURE): a map it makes now is locked,
+ * and populated, as the mm's def_flags say (they must survive a restore).
+ */
+static void child_check_mlockall(int round)
+{
+	char *p = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long kb;
+
+	if (p == MAP_FAILED) {
+		cr_fail(round, "child-mlockall-future", "mmap: %s", strerror(errno));
+		return;
+	}
+	kb = locked_kb(p);
+	cr_check(round, is_locked(p) && kb == (long)(2 * PG / 1024),
+		 "child-mlockall-future", "child %d: a new map: lo %d, Locked %ld kB (want %lu)",
+		 getpid(), is_locked(p), kb, 2 * PG / 1024);
+	munmap(p, 2 * PG);
 }
 
 static void child_loop(void)
@@ -299,6 +404,7 @@ static void child_loop(void)
 
 			cr_check((int)(t & 0xffff), !n && !m, "child-view",
 				 "child %d: %zu bad shared, %zu bad private words", getpid(), n, m);
+			child_check_mlockall((int)(t & 0xffff));
 			ctl[1] = t;
 		}
 		cr_msleep(20);
@@ -396,12 +502,34 @@ int main(int argc, char **argv)
 	child = fork();
 	if (child == 0) {
 		munmap(big, big_len);	/* not twice in the image */
+		if (mlockall(MCL_FUTURE)) {
+			cr_fail(0, "setup", "mlockall: %s", strerror(errno));
+			cr_hang();
+		}
 		child_loop();
 	}
 	if (child < 0) {
 		cr_fail(0, "setup", "fork: %s", strerror(errno));
 		cr_hang();
 	}
+	/*
+	 * Locked three ways, after the fork: smaps' Locked is the
+	 * proportional size, which pages shared with the child would halve
+	 * before a checkpoint (the workload is root: no RLIMIT_MEMLOCK).
+	 */
+	maplocked = map(LOCK_PAGES * PG, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1);
+	cr_fill(maplocked, LOCK_PAGES * PG, 0x1c);
+	mlocked = map(LOCK_PAGES * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	cr_fill(mlocked, LOCK_PAGES * PG, 0x1d);
+	onfault = map(LOCK_PAGES * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	if (mlock(mlocked + (LOCK_PAGES - LOCK_MID) / 2 * PG, LOCK_MID * PG) ||
+	    mlock2(onfault, LOCK_PAGES * PG, MLOCK_ONFAULT)) {
+		cr_fail(0, "setup", "mlock: %s", strerror(errno));
+		cr_hang();
+	}
+	cr_fill(onfault, PG, 0x1e);
+	vmlck_before = vmlck_kb();
 
 	read_maps(maps_before, sizeof(maps_before));
 	cr_write_file("/var/log/cr-maps.0", maps_before, strlen(maps_before));

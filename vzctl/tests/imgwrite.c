@@ -268,6 +268,9 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 				 .sid = 1, .exit_signal = 17 };
 	struct cpt_creds creds = { .cap_bset = ~0ULL, .ngroups = 1 };
 	uint32_t groups[1] = { 0 };
+	struct cpt_sched sched = { .nice = -5, .policy = CPT_SCHED_FIFO,
+				   .rt_priority = 10,
+				   .flags = CPT_SCHED_RESET_ON_FORK };
 	struct cpt_xsave xsave = { .format = CPT_FPU_FXSAVE, .size = 512 };
 	unsigned char fpu[512] = { 0x7f, 0x03 };	/* FCW 0x37f */
 	struct cpt_regs regs = { .ip = 0x400080, .sp = 0x7fffffffef00ULL,
@@ -325,6 +328,11 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 	imgw_rec(&w, CPT_REC_FS, 0, &fs, sizeof(fs), "//", 2);
 	if (o->too_many_vmas)
 		mm.nr_vmas = CPT_MAX_VMAS + 1;
+	if (o->mlock) {
+		mm.def_flags = CPT_VM_LOCKED;
+		heap.vm_flags |= CPT_VM_LOCKED;
+		stack.vm_flags |= CPT_VM_LOCKED | CPT_VM_LOCKONFAULT;
+	}
 	imgw_rec(&w, CPT_REC_MM, 0, &mm, sizeof(mm), NULL, 0);
 	code.path_len = (uint32_t)strlen("/sbin/init");
 	rec_str(&w, CPT_REC_VMA, 0, &code, sizeof(code), "/sbin/init");
@@ -339,6 +347,8 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 	imgw_rec(&w, CPT_REC_TASK, 0, &task, sizeof(task), NULL, 0);
 	imgw_rec(&w, CPT_REC_CREDS, 0, &creds, sizeof(creds), groups,
 		 sizeof(groups));
+	if (o->sched)
+		imgw_rec(&w, CPT_REC_SCHED, 0, &sched, sizeof(sched), NULL, 0);
 	imgw_rec(&w, CPT_REC_REGS, 0, &regs, sizeof(regs), NULL, 0);
 	imgw_rec(&w, CPT_REC_XSAVE, 0, &xsave, sizeof(xsave), fpu,
 		 sizeof(fpu));
@@ -353,6 +363,11 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 		imgw_rec(&w, CPT_REC_TASK, 1, &task, sizeof(task), NULL, 0);
 		imgw_rec(&w, CPT_REC_CREDS, 0, &creds, sizeof(creds), groups,
 			 sizeof(groups));
+		sched = (struct cpt_sched){ .nice = 7,
+					    .policy = CPT_SCHED_BATCH };
+		if (o->sched)
+			imgw_rec(&w, CPT_REC_SCHED, 0, &sched, sizeof(sched),
+				 NULL, 0);
 		imgw_rec(&w, CPT_REC_REGS, 0, &regs, sizeof(regs), NULL, 0);
 	}
 	imgw_pages(&w, 0, HEAP_START, nr_pages);

@@ -54,6 +54,11 @@ struct imgw_opts {
 	bool threads;			/* valid: init has a second thread */
 	bool timers;			/* valid: init has SIGNAL, 2 timers */
 	bool pipes;			/* valid: a pipe (fds 1, 2), a FIFO (3) */
+	bool sched;			/* valid: SCHED records, init's nice -5
+					 * SCHED_FIFO 10 reset on fork, a
+					 * thread's nice 7 SCHED_BATCH */
+	bool mlock;			/* valid: heap locked, stack locked on
+					 * fault, mlockall(MCL_FUTURE) */
 	uint32_t bad_timer;		/* IMGW_TIMER_* */
 	bool forward_ref;		/* TASK refers to MM 1, never written */
 	bool huge_len;			/* a record of CPT_REC_MAX_LEN + 1 */

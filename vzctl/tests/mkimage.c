@@ -13,7 +13,9 @@
  * badindex padding pagesearly droprecord trailing noend timernosignal
  * timerorder timerclock timernotify timersignal; "timers" adds a valid
  * SIGNAL record and two POSIX timers to init, "pipes" a pipe with data
- * and a FIFO.
+ * and a FIFO, "mlock" locks the heap, the
+ * stack on fault, and init's future maps (mlockall(MCL_FUTURE)), "sched"
+ * gives init (and its thread, with "threads") SCHED records.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -26,7 +28,8 @@ static int usage(void)
 	fputs("Usage: mkimage [-o FILE] [veid=N] [pages=N] [truncate=N] [flip=N[:MASK]]\n"
 	      "   [badversion|badarch|badpagesize|hugelen|forwardref|manyvmas|manytasks|\n"
 	      "    unknowntype|badindex|padding|pagesearly|droprecord|trailing|noend|\n"
-	      "    timers|pipes|timernosignal|timerorder|timerclock|timernotify|timersignal]...\n",
+	      "    timers|pipes|timernosignal|timerorder|timerclock|timernotify|timersignal|\n"
+	      "    mlock|sched|threads]...\n",
 	      stderr);
 	return 2;
 }
@@ -53,6 +56,8 @@ int main(int argc, char **argv)
 		F("padding", pad_garbage), F("pagesearly", pages_early),
 		F("droprecord", drop_record), F("trailing", trailing),
 		F("noend", no_end), F("timers", timers), F("pipes", pipes),
+		F("mlock", mlock),
+		F("sched", sched), F("threads", threads),
 #undef F
 	};
 	struct imgw_opts o = { 0 };

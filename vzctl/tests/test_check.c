@@ -100,7 +100,26 @@ EDIT(mm_brk_below_start, struct cpt_mm, r->brk = r->start_brk - 4096)
 EDIT(mm_auxv_no_null, struct cpt_mm, memset(r->saved_auxv, 0x41, sizeof(r->saved_auxv)))
 EDIT(mm_auxv_null_last, struct cpt_mm,
      memset(r->saved_auxv, 0x41, 46 * 8))
+EDIT(mm_mlockall_onfault, struct cpt_mm,
+     r->def_flags = CPT_VM_LOCKED | CPT_VM_LOCKONFAULT)
+EDIT(mm_def_flags_other, struct cpt_mm,
+     r->def_flags = CPT_VM_LOCKED | 0x40000000)
+EDIT(mm_def_flags_onfault_only, struct cpt_mm,
+     r->def_flags = CPT_VM_LOCKONFAULT)
+EDIT(vma_onfault_only, struct cpt_vma, r->vm_flags = CPT_VM_LOCKONFAULT | 3)
 EDIT(sighand_bad_flags, struct cpt_sighand, r->action[13].flags = 0x200)
+EDIT(task_zombie, struct cpt_task, r->state = CPT_TASK_ZOMBIE)
+EDIT(sched_idle_19, struct cpt_sched,
+     r->policy = CPT_SCHED_IDLE; r->rt_priority = 0; r->nice = 19)
+EDIT(sched_rr_99, struct cpt_sched,
+     r->policy = CPT_SCHED_RR; r->rt_priority = 99; r->nice = -20)
+EDIT(sched_deadline, struct cpt_sched, r->policy = 6)
+EDIT(sched_nice_low, struct cpt_sched, r->nice = -21)
+EDIT(sched_nice_high, struct cpt_sched, r->nice = 20)
+EDIT(sched_fifo_prio_0, struct cpt_sched, r->rt_priority = 0)
+EDIT(sched_fifo_prio_100, struct cpt_sched, r->rt_priority = 100)
+EDIT(sched_batch_prio, struct cpt_sched, r->rt_priority = 1)
+EDIT(sched_flags, struct cpt_sched, r->flags = 2)
 EDIT(sighand_restorer, struct cpt_sighand,
      r->action[13].flags = 0x04000004)
 EDIT(task_leader_no_exit_signal, struct cpt_task, r->exit_signal = (uint32_t)-1)
@@ -143,8 +162,10 @@ static void xsave_fx_576(void *fixed, void *var)
 void test_check(void)
 {
 	struct imgw_opts plain = { 0 }, threads = { .threads = true };
-	struct imgw_opts timers = { .timers = true };
+	struct imgw_opts timers = { .timers = true }, mlock = { .mlock = true };
 	struct imgw_opts pipes = { .pipes = true };
+	struct imgw_opts sched = { .sched = true };
+	struct imgw_opts sched_threads = { .sched = true, .threads = true };
 
 	/* The valid ones first: what the rules must let through. */
 	RULE(plain, VE, 0, ve_reserved, "");
@@ -155,6 +176,11 @@ void test_check(void)
 	RULE(plain, MM, 0, mm_auxv_null_last, "");
 	RULE(plain, FILE, 0, file_chr_null, "");
 	RULE(pipes, FILE, 3, file_fifo_write_only, "");
+	RULE(mlock, MM, 0, NULL, "");
+	RULE(mlock, MM, 0, mm_mlockall_onfault, "");
+	RULE(sched_threads, SCHED, 1, NULL, "");
+	RULE(sched, SCHED, 0, sched_idle_19, "");
+	RULE(sched, SCHED, 0, sched_rr_99, "");
 
 	/* The header and the VE. */
 	RULE(plain, VE, 0, ve_other_veid, "veid 7 differs from the header's 101");
@@ -183,6 +209,9 @@ void test_check(void)
 	RULE(plain, MM, 0, mm_no_vmas_valid, "not part of a MM record");
 	RULE(plain, MM, 0, mm_brk_below_start, "bounds out of order");
 	RULE(plain, MM, 0, mm_auxv_no_null, "saved auxv has no AT_NULL entry");
+	RULE(mlock, MM, 0, mm_def_flags_other, "def_flags 0x40002000 has bits other than mlockall()'s (0x82000)");
+	RULE(mlock, MM, 0, mm_def_flags_onfault_only, "def_flags 0x80000 locks on fault without locking");
+	RULE(mlock, VMA, 2, vma_onfault_only, "VMA record at offset 1368: vm_flags 0x80003 lock on fault without locking");
 	/* Signals. */
 	RULE(plain, SIGHAND, 0, sighand_bad_flags, "signal 14: handler flags 0x200");
 	/* Tasks. */
@@ -200,6 +229,15 @@ void test_check(void)
 	RULE(plain, CREDS, 0, creds_uid_invalid, "uid or gid 4294967295 is not valid");
 	RULE(plain, CREDS, 0, creds_group_invalid, "group 4294967295 is not valid");
 	RULE(plain, CREDS, 0, creds_securebits, "securebits 0x100");
+	/* Scheduling attributes. */
+	RULE(sched, TASK, 0, task_zombie, "SCHED record at offset 4080: for zombie 1: a zombie has no scheduling attributes");
+	RULE(sched, SCHED, 0, sched_deadline, "policy 6 is not SCHED_NORMAL, _BATCH, _IDLE, _FIFO or _RR");
+	RULE(sched, SCHED, 0, sched_nice_low, "nice -21 out of range (-20..19)");
+	RULE(sched_threads, SCHED, 1, sched_nice_high, "nice 20 out of range (-20..19)");
+	RULE(sched, SCHED, 0, sched_fifo_prio_0, "rt_priority 0 with policy 1 (1..99 for SCHED_FIFO and _RR, else 0)");
+	RULE(sched, SCHED, 0, sched_fifo_prio_100, "rt_priority 100 with policy 1");
+	RULE(sched_threads, SCHED, 1, sched_batch_prio, "rt_priority 1 with policy 3");
+	RULE(sched, SCHED, 0, sched_flags, "SCHED record at offset 4080: flags 0x2");
 	/* FPU state. */
 	RULE(plain, XSAVE, 0, xsave_fx_576, "variable part of 576 bytes exceeds its length 520");
 	RULE(plain, XSAVE, 0, xsave_short_xsave, "format 2 with 512 bytes is neither FXSAVE (512) nor XSAVE (at least 576)");

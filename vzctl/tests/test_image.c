@@ -141,7 +141,9 @@ static void test_broken(void)
 	BROKEN(huge_len, true, "exceeds the limit");
 	BROKEN(too_many_vmas, true, "nr_vmas 65531 exceeds 65530");
 	BROKEN(too_many_tasks, true, "nr_tasks 32769 out of range");
-	BROKEN(unknown_type, true, "unknown record type 21");
+	/* One past the last type, whichever that is. */
+	snprintf(err, sizeof(err), "unknown record type %u", CPT_REC_TYPE_MAX);
+	BROKEN(unknown_type, true, err);
 	BROKEN(bad_index, true, "has index 1, expected 0");
 	BROKEN(pad_garbage, true, "nonzero padding");
 	BROKEN(pages_early, true, "the image has 0 tasks before it");

@@ -75,6 +75,39 @@ static void test_dumpinfo_output(void)
 	CHECK(strstr(out, "\"comm\":\"init\"") != NULL);
 	free(out);
 
+	/* Memory locks: the VMA's and the mm's lock bits. */
+	free(img);
+	o = (struct imgw_opts){ .mlock = true };
+	img = imgw_image(&o, &len);
+	out = dumpinfo_output(img, len, false, &ret);
+	CHECK_INT(ret, 0);
+	CHECK(strstr(out, "start_stack=0x7fffffffefc0 def_flags=0x2000\n") != NULL);
+	CHECK(strstr(out, "kind=anon-private prot=0x3 pgoff=0 vm_flags=0x2000\n") != NULL);
+	CHECK(strstr(out, "pgoff=0 vm_flags=0x82000\n") != NULL);
+	free(out);
+	out = dumpinfo_output(img, len, true, &ret);
+	CHECK_INT(ret, 0);
+	CHECK(json_ok(out));
+	CHECK(strstr(out, "\"def_flags\":\"0x2000\"") != NULL);
+	CHECK(strstr(out, "\"vm_flags\":\"0x82000\"") != NULL);
+	free(out);
+
+	/* Scheduling attributes: a negative nice value stays signed. */
+	free(img);
+	o = (struct imgw_opts){ .sched = true, .threads = true };
+	img = imgw_image(&o, &len);
+	out = dumpinfo_output(img, len, false, &ret);
+	CHECK_INT(ret, 0);
+	CHECK(strstr(out, " SCHED ") != NULL);
+	CHECK(strstr(out, " policy=fifo rt_priority=10 nice=-5 flags=0x1\n") != NULL);
+	CHECK(strstr(out, " policy=batch rt_priority=0 nice=7 flags=0\n") != NULL);
+	free(out);
+	out = dumpinfo_output(img, len, true, &ret);
+	CHECK_INT(ret, 0);
+	CHECK(json_ok(out));
+	CHECK(strstr(out, "\"type\":\"SCHED\",\"index\":0,\"len\":16,\"policy\":\"fifo\",\"rt_priority\":10,\"nice\":-5,\"flags\":\"0x1\"}") != NULL);
+	free(out);
+
 	/* Invalid: still one well-formed object, with the reason. */
 	out = dumpinfo_output(img, len - 3, true, &ret);
 	CHECK_INT(ret, 1);

@@ -94,6 +94,15 @@
  */
 #define CPT_SA_FLAGS_MASK	0xdf000807U
 #define CPT_AUXV_WORDS		48		/* cpt_mm.saved_auxv */
+/*
+ * Memory locks: vm_flags bits of a VMA (mlock(), mlock2(MLOCK_ONFAULT),
+ * MAP_LOCKED) and of an mm's def_flags (mlockall(MCL_FUTURE [|
+ * MCL_ONFAULT])).  ONFAULT never comes without LOCKED.
+ */
+#define CPT_VM_LOCKED		0x00002000ULL	/* VM_LOCKED */
+#define CPT_VM_LOCKONFAULT	0x00080000ULL	/* VM_LOCKONFAULT */
+/* 1.2: the def_flags bits an image may have, and a restore sets. */
+#define CPT_MM_DEF_FLAGS	(CPT_VM_LOCKED | CPT_VM_LOCKONFAULT)
 
 /*
  * The character devices a FILE may be, by new_encode_dev() number: the
@@ -162,6 +171,7 @@ enum cpt_rec_type {
 	CPT_REC_END,		/* struct cpt_end: once, last */
 	CPT_REC_PIPE,		/* 1.2: struct cpt_pipe: a pipe or FIFO */
 	CPT_REC_PIPE_BUF,	/* 1.2: struct cpt_pipe_buf + data */
+	CPT_REC_SCHED,		/* 1.2: struct cpt_sched; for last TASK */
 	CPT_REC_TYPE_MAX
 };
 
@@ -245,7 +255,7 @@ struct cpt_mm {
 	__u64	start_brk, brk, start_stack;
 	__u64	arg_start, arg_end, env_start, env_end;
 	__u64	vdso_base;	/* where the vdso was mapped */
-	__u64	def_flags;
+	__u64	def_flags;	/* CPT_MM_DEF_FLAGS bits; restored since 1.2 */
 	__u32	nr_vmas;
 	__u32	dumpable;
 	__u64	saved_auxv[CPT_AUXV_WORDS];	/* with an AT_NULL (0) pair */
@@ -264,7 +274,8 @@ struct cpt_vma {
 	__u64	start;
 	__u64	end;
 	__u64	pgoff;		/* in pages */
-	__u64	vm_flags;	/* VM_* bits that matter (see docs) */
+	__u64	vm_flags;	/* Linux's VM_* bits (see docs), with
+				 * CPT_VM_LOCKED and _LOCKONFAULT */
 	__u32	kind;		/* CPT_VMA_* */
 	__u32	prot;		/* PROT_* */
 	__u32	shared_id;	/* ANON_SHARED: same id = same memory */
@@ -339,6 +350,26 @@ struct cpt_creds {
 	__u64	cap_bset, cap_ambient;
 	__u32	securebits;
 	__u32	ngroups;	/* __u32 gids follow */
+};
+
+/* Scheduling policies, as Linux numbers them (SCHED_*). */
+#define CPT_SCHED_NORMAL	0
+#define CPT_SCHED_FIFO		1
+#define CPT_SCHED_RR		2
+#define CPT_SCHED_BATCH		3
+#define CPT_SCHED_IDLE		5
+/* cpt_sched.flags */
+#define CPT_SCHED_RESET_ON_FORK	1	/* SCHED_RESET_ON_FORK */
+#define CPT_NICE_MIN		(-20)
+#define CPT_NICE_MAX		19
+#define CPT_RT_PRIO_MAX		99	/* FIFO and RR: 1 to this */
+
+/* 1.2: a live task's scheduling attributes (a zombie has none). */
+struct cpt_sched {
+	__s32	nice;		/* CPT_NICE_MIN to CPT_NICE_MAX */
+	__u32	policy;		/* CPT_SCHED_NORMAL, _FIFO, ... */
+	__u32	rt_priority;	/* FIFO, RR: 1 to CPT_RT_PRIO_MAX; else 0 */
+	__u32	flags;		/* CPT_SCHED_RESET_ON_FORK */
 };
 
 /* struct user_regs_struct of x86_64, field for field. */

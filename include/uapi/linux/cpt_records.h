@@ -69,6 +69,7 @@ enum cpt_rec_kind {
 	X(TASK, cpt_task, CPT_RK_OBJECT, NONE, task, 0, CPT_MAX_TASKS)	\
 	X(CREDS, cpt_creds, CPT_RK_TASK, NONE, creds,			\
 	  (__u64)s->ngroups * 4, 1)					\
+	X(SCHED, cpt_sched, CPT_RK_TASK, NONE, sched, 0, 1)		\
 	X(REGS, cpt_regs, CPT_RK_TASK, NONE, regs, 0, 1)		\
 	X(XSAVE, cpt_xsave, CPT_RK_TASK, NONE, regs, s->size, 1)	\
 	X(SIGPENDING, cpt_siginfo, CPT_RK_TASK, NONE, signal, 0,	\

@@ -9,6 +9,7 @@
  * image cannot express makes a step fail with an error naming it; the VE
  * stays frozen and vzctl resumes it.
  */
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
 #include <linux/hash.h>
@@ -29,6 +30,22 @@
 void *cpt_dump_state(struct cpt_dump *d, const struct cpt_resource *res)
 {
 	return d->state[cpt_resource_slot(res)];
+}
+
+/*
+ * vzctl drops what a VE may not have from its init's bounding set
+ * before anything of the VE runs (Documentation/ve-api.rst,
+ * "Containment"), so no task of the VE can ever have held a capability
+ * outside that set: it is the VE's capability mask.
+ */
+bool cpt_ve_capable(struct cpt_dump *d, int cap)
+{
+	bool ret;
+
+	rcu_read_lock();
+	ret = cap_raised(__task_cred(d->ve->init_task)->cap_bset, cap);
+	rcu_read_unlock();
+	return ret;
 }
 
 static int cpt_dump_header(struct cpt_dump *d)

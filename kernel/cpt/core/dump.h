@@ -44,6 +44,9 @@ int cpt_dump_ve(struct cpt_context *ctx);
 /* A resource's private state in this dump. */
 void *cpt_dump_state(struct cpt_dump *d, const struct cpt_resource *res);
 
+/* Whether the VE may hold capability @cap at all (its capability mask). */
+bool cpt_ve_capable(struct cpt_dump *d, int cap);
+
 /* The path of @path inside the VE, in d->pathbuf. */
 static inline const char *cpt_dump_path(struct cpt_dump *d,
 					const struct path *path, int *len)

@@ -169,6 +169,11 @@ extern const struct cpt_resource cpt_res_creds;
 int creds_dump(struct cpt_dump *d, struct cpt_dump_task *dt);
 int creds_rst_build(struct rst_task *rt);
 
+/* res/sched.c: SCHED: nice value, policy, real-time priority */
+extern const struct cpt_resource cpt_res_sched;
+int sched_dump(struct cpt_dump *d, struct cpt_dump_task *dt);
+int sched_rst_build(struct rst_task *rt);
+
 /* res/regs.c: REGS, XSAVE: registers and FPU state */
 extern const struct cpt_resource cpt_res_regs;
 int regs_dump(struct cpt_dump *d, struct cpt_dump_task *dt);

@@ -25,6 +25,7 @@ const struct cpt_resource *const cpt_resources[] = {
 	&cpt_res_fs,
 	&cpt_res_signal,
 	&cpt_res_creds,
+	&cpt_res_sched,
 	&cpt_res_regs,
 	&cpt_res_timers,
 };
@@ -92,6 +93,7 @@ const struct cpt_step cpt_steps[] = {
 	DUMP_TASK(restart_dump, CPT_LIVE, "interrupted system call"),
 	DUMP_TASK(task_dump, CPT_ALL, "task"),
 	DUMP_TASK(creds_dump, CPT_LIVE, "credentials"),
+	DUMP_TASK(sched_dump, CPT_LIVE, "scheduling attributes"),
 	DUMP_TASK(regs_dump, CPT_LIVE, "registers"),
 	DUMP_TASK(signal_dump_pending, CPT_LIVE, "queued signals"),
 	DUMP_TASK(timers_dump, CPT_LEADER, "timers"),
@@ -119,10 +121,20 @@ const struct cpt_step cpt_steps[] = {
 	 * files, root, handlers) comes before the threads are created, and
 	 * the threads before any credentials: creating a task with a given
 	 * pid takes the restorer's privileges, which a non-root process's
-	 * leader no longer has once its own are committed.  Credentials
-	 * are each task's own.  Timers come after the threads
-	 * (a timer may signal one of them) and after the handlers (its
-	 * signal may be one whose default action kills).  Queued signals,
+	 * leader no longer has once its own are committed.  Memory too
+	 * comes before them, so its locked maps pass the kernel's
+	 * RLIMIT_MEMLOCK check with the restorer's CAP_IPC_LOCK (mm.c).
+	 * Credentials are each task's own, and so are scheduling
+	 * attributes, set just before them, while the task still has the
+	 * restorer's privileges: what a non-root task holds (a nice below
+	 * 0 within its RLIMIT_NICE, say) it could not set again once its
+	 * own are committed.  sched.c applies its own test, the dump's (the
+	 * VE's mask and the image's limits).  They come after the task made
+	 * its children and threads, which so build themselves at the
+	 * restorer's priority rather than at an inherited real-time one.
+	 * Timers come after the threads (a timer may signal one of them)
+	 * and after the handlers (its signal may be one whose default
+	 * action kills).  Queued signals,
 	 * and with them the task's own signal mask, come last: until then
 	 * every signal is blocked.
 	 */
@@ -135,6 +147,7 @@ const struct cpt_step cpt_steps[] = {
 	RST_TASK(RST_BUILD, fs_rst_build, CPT_LEADER, "root and working directory"),
 	RST_TASK(RST_BUILD, signal_rst_handlers, CPT_LEADER, "signal handlers"),
 	RST_TASK(RST_BUILD, task_rst_threads, CPT_LEADER, "creating threads"),
+	RST_TASK(RST_BUILD, sched_rst_build, CPT_LIVE, "scheduling attributes"),
 	RST_TASK(RST_BUILD, creds_rst_build, CPT_LIVE, "credentials"),
 	RST_TASK(RST_BUILD, task_rst_attrs, CPT_LIVE, "task attributes"),
 	RST_TASK(RST_BUILD, timers_rst_build, CPT_LEADER, "timers"),

@@ -17,6 +17,7 @@
  * debugger sets a stopped tracee's registers, and lets them go; on its
  * way back to user mode each task runs the last steps itself.
  */
+#include <linux/cred.h>
 #include <linux/module.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -344,6 +345,13 @@ int rst_restore_tree(struct rst_image *img)
 	long left;
 	int err;
 
+	/*
+	 * vzctl dropped what the VE may not have from our bounding set
+	 * before CPT_UNDUMP (ve_init.c): no restored task may get what the
+	 * VE could not have given itself.  Kept now, before the init takes
+	 * the image's credentials.
+	 */
+	img->ve_caps = current_cred()->cap_bset;
 	for (i = 0; i < cpt_nr_steps; i++) {
 		if (cpt_steps[i].phase != RST_OPEN)
 			continue;

@@ -11,6 +11,7 @@
 #define _CPT_CORE_RESTORE_H
 
 #include <linux/atomic.h>
+#include <linux/capability.h>
 #include <linux/completion.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
@@ -50,6 +51,12 @@ struct rst_image {
 	struct cpt_rec_view	*next;
 	bool			has_next;
 
+	/*
+	 * The VE's capability mask: the bounding set of its new init when
+	 * CPT_UNDUMP began, before the init took the image's credentials.
+	 */
+	kernel_cap_t		ve_caps;
+
 	struct rst_task		*tasks;		/* as many as the VE record says */
 	u32			nr_tasks;	/* TASK records so far */
 	void			**state;	/* per resource */
@@ -86,6 +93,12 @@ void rst_abort_tasks(struct rst_image *img);
 void *rst_state(struct rst_image *img, const struct cpt_resource *res);
 /* Create @child with its old pid as a child (or thread, by @flags). */
 int rst_spawn(struct rst_task *child, u64 flags);
+/* Whether the VE may hold capability @cap at all (see ve_caps). */
+static inline bool rst_ve_capable(const struct rst_image *img, int cap)
+{
+	return cap_raised(img->ve_caps, cap);
+}
+
 static inline bool rst_is_leader(const struct rst_task *rt)
 {
 	return rt->t.pid == rt->t.tgid;

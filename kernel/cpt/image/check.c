@@ -668,6 +668,12 @@ static int ck_mm(struct cpt_checker *ck, struct cpt_rec_view *v)
 		;
 	if (i >= CPT_AUXV_WORDS)
 		return ck_bad(ck, "saved auxv has no AT_NULL entry");
+	if (m->def_flags & ~CPT_MM_DEF_FLAGS)
+		return ck_bad(ck, "def_flags %#llx has bits other than mlockall()'s (%#llx)",
+			      m->def_flags, CPT_MM_DEF_FLAGS);
+	if ((m->def_flags & CPT_MM_DEF_FLAGS) == CPT_VM_LOCKONFAULT)
+		return ck_bad(ck, "def_flags %#llx locks on fault without locking",
+			      m->def_flags);
 	if (ck_path(ck, "executable path", (const char *)v->var, m->exe_len,
 		    0))
 		return -1;
@@ -691,6 +697,10 @@ static int ck_vma(struct cpt_checker *ck, struct cpt_rec_view *v)
 		return ck_bad(ck, "unknown kind %u", m->kind);
 	if (m->prot & ~CPT_PROT_MASK)
 		return ck_bad(ck, "bad prot %#x", m->prot);
+	if ((m->vm_flags & (CPT_VM_LOCKED | CPT_VM_LOCKONFAULT)) ==
+	    CPT_VM_LOCKONFAULT)
+		return ck_bad(ck, "vm_flags %#llx lock on fault without locking",
+			      m->vm_flags);
 	file_backed = m->kind == CPT_VMA_FILE_PRIVATE ||
 		      m->kind == CPT_VMA_FILE_SHARED;
 	if (!file_backed && m->path_len)
@@ -854,6 +864,30 @@ static int ck_creds(struct cpt_checker *ck, struct cpt_rec_view *v)
 	return 0;
 }
 
+static int ck_sched(struct cpt_checker *ck, struct cpt_rec_view *v)
+{
+	const struct cpt_sched *s = &v->u.cpt_sched;
+	int rt = s->policy == CPT_SCHED_FIFO || s->policy == CPT_SCHED_RR;
+
+	if (ck->tasks[v->task].state == CPT_TASK_ZOMBIE)
+		return ck_bad(ck, "for zombie %u: a zombie has no scheduling attributes",
+			      ck->tasks[v->task].pid);
+	if (!rt && s->policy != CPT_SCHED_NORMAL &&
+	    s->policy != CPT_SCHED_BATCH && s->policy != CPT_SCHED_IDLE)
+		return ck_bad(ck, "policy %u is not SCHED_NORMAL, _BATCH, _IDLE, _FIFO or _RR",
+			      s->policy);
+	if (s->nice < CPT_NICE_MIN || s->nice > CPT_NICE_MAX)
+		return ck_bad(ck, "nice %d out of range (%d..%d)", s->nice,
+			      CPT_NICE_MIN, CPT_NICE_MAX);
+	if (rt ? s->rt_priority < 1 || s->rt_priority > CPT_RT_PRIO_MAX :
+		 s->rt_priority != 0)
+		return ck_bad(ck, "rt_priority %u with policy %u (1..%u for SCHED_FIFO and _RR, else 0)",
+			      s->rt_priority, s->policy, CPT_RT_PRIO_MAX);
+	if (s->flags & ~CPT_SCHED_RESET_ON_FORK)
+		return ck_bad(ck, "flags %#x", s->flags);
+	return 0;
+}
+
 static int ck_xsave(struct cpt_checker *ck, struct cpt_rec_view *v)
 {
 	const struct cpt_xsave *x = &v->u.cpt_xsave;
@@ -973,6 +1007,7 @@ static int (*const ck_content[CPT_REC_TYPE_MAX])(struct cpt_checker *,
 	[CPT_REC_SIGHAND]	= ck_sighand,
 	[CPT_REC_TASK]		= ck_task,
 	[CPT_REC_CREDS]		= ck_creds,
+	[CPT_REC_SCHED]		= ck_sched,
 	[CPT_REC_REGS]		= ck_none,
 	[CPT_REC_XSAVE]		= ck_xsave,
 	[CPT_REC_SIGPENDING]	= ck_sigpending,

@@ -7,10 +7,12 @@
  *
  * Restore, in the task that owns the mm: every map is made again with
  * vm_mmap() at its old address, so the kernel's own checks on addresses,
- * protections and files apply; madvise() flags through madvise(); the
- * vdso goes back where it was.
+ * protections and files apply; madvise() flags through madvise(); memory
+ * locks and mlockall(MCL_FUTURE) through the mm's def_flags; the vdso
+ * goes back where it was.
  */
 #include <linux/auxvec.h>
+#include <linux/capability.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -61,6 +63,13 @@ struct mm_rst {
 
 /* vm_flags bits we refuse: the image cannot express these mappings. */
 #define CPT_VM_UNSUPPORTED	(VM_IO | VM_PFNMAP | VM_MIXEDMAP | VM_HUGETLB)
+/* The memory lock bits of a map, and of an mm's def_flags. */
+#define CPT_VM_LOCK_BITS	(VM_LOCKED | VM_LOCKONFAULT)
+
+/* The image stores Linux's bits: its names must be the same. */
+static_assert(CPT_VM_LOCKED == VM_LOCKED);
+static_assert(CPT_VM_LOCKONFAULT == VM_LOCKONFAULT);
+static_assert(CPT_MM_DEF_FLAGS == CPT_VM_LOCK_BITS);
 
 /*
  * MAP_SHARED|MAP_ANONYMOUS memory is a shmem file the kernel names
@@ -194,9 +203,45 @@ static const char *cpt_mm_exe(struct cpt_dump *d, struct mm_struct *mm,
 	return path;
 }
 
+/*
+ * Memory a process keeps locked beyond its RLIMIT_MEMLOCK needs
+ * CAP_IPC_LOCK (mlock(), mlockall(), MAP_LOCKED): without it in the VE's
+ * mask, a process can only be there by lowering the limit afterwards,
+ * and a restore would not make what the VE could not have made itself.
+ * The vdso's lock (mlockall(MCL_CURRENT)) is the kernel's and not
+ * restored, so not counted.  Restore: mm_rst_memlock().
+ */
+static bool cpt_memlock_permitted(bool ve_ipc_lock, u64 locked, u64 limit)
+{
+	return ve_ipc_lock || locked <= limit;
+}
+
+static int cpt_dump_memlock(struct cpt_dump *d, struct cpt_dump_task *dt,
+			    struct mm_struct *mm)
+{
+	struct vm_area_struct *vma;
+	u64 locked = 0, limit;
+
+	VMA_ITERATOR(vmi, mm, 0);
+
+	for_each_vma(vmi, vma) {
+		int kind = mm_vma_kind(vma);
+
+		if ((vma->vm_flags & VM_LOCKED) && kind != CPT_VMA_VDSO &&
+		    kind != CPT_VMA_VVAR)
+			locked += vma->vm_end - vma->vm_start;
+	}
+	limit = task_rlimit(dt->tsk, RLIMIT_MEMLOCK);
+	if (cpt_memlock_permitted(cpt_ve_capable(d, CAP_IPC_LOCK), locked, limit))
+		return 0;
+	cpt_err(d->ctx, "task %d (%s) keeps %llu bytes of memory locked, above its RLIMIT_MEMLOCK (%llu), and the VE lacks CAP_IPC_LOCK",
+		dt->pid, dt->tsk->comm, locked, limit);
+	return -EPERM;
+}
+
 /* Writes MM and VMA records; returns the mm's index. */
 static int cpt_dump_mm(struct cpt_dump *d, struct mm_dump *st,
-		       struct mm_struct *mm)
+		       struct cpt_dump_task *dt, struct mm_struct *mm)
 {
 	const char *exe;
 	struct vm_area_struct *vma;
@@ -212,6 +257,18 @@ static int cpt_dump_mm(struct cpt_dump *d, struct mm_dump *st,
 	if (nr > CPT_MAX_VMAS) {
 		mmap_read_unlock(mm);
 		return -E2BIG;
+	}
+	/* mlockall()'s bits are all that def_flags holds on x86 today. */
+	if (mm->def_flags & ~CPT_VM_LOCK_BITS) {
+		mmap_read_unlock(mm);
+		cpt_err(d->ctx, "task %d (%s): its address space's default flags %#lx are not only mlockall()'s: not supported",
+			dt->pid, dt->tsk->comm, mm->def_flags);
+		return -EOPNOTSUPP;
+	}
+	err = cpt_dump_memlock(d, dt, mm);
+	if (err) {
+		mmap_read_unlock(mm);
+		return err;
 	}
 	m.start_code = mm->start_code;
 	m.end_code = mm->end_code;
@@ -289,7 +346,7 @@ int mm_dump(struct cpt_dump *d, struct cpt_dump_task *dt)
 	else
 		idx = cpt_obj_find(&st->mms, mm);
 	if (idx == -1)
-		idx = cpt_dump_mm(d, st, mm);
+		idx = cpt_dump_mm(d, st, dt, mm);
 	mmput(mm);
 	if (idx < 0)
 		return idx;
@@ -473,6 +530,42 @@ out:
 	return err;
 }
 
+/*
+ * A locked map (mlock(), mlock2(MLOCK_ONFAULT), MAP_LOCKED, mlockall())
+ * is made the way a process makes one after mlockall(MCL_FUTURE [|
+ * MCL_ONFAULT]): with its lock bits in the mm's def_flags while
+ * vm_mmap() maps it.  So the kernel's mmap path does all that locking
+ * does: it counts the map in locked_vm, keeps it apart from unlocked
+ * neighbours, and populates it unless it locks on fault, which
+ * MAP_LOCKED could not say (and a module has no mlock() to call).
+ * Locking before the contents are written loses nothing: pages.c writes
+ * them later through access_process_vm(), and a page faulted in or
+ * copied on write in a locked map is locked as it arrives, as in any
+ * locked map.  The vdso and vvar come back unlocked: they are the
+ * kernel's pages, resident anyway (mlockall(MCL_CURRENT) locking the
+ * vdso changes only locked_vm, and the dump does not count it).
+ *
+ * RLIMIT_MEMLOCK: the mm is restored after the process's limits
+ * (task_rst_rlimits()) but before its credentials (creds_rst_build()),
+ * so with the restoring init's CAP_IPC_LOCK: the kernel's check lets a
+ * non-root process's locked maps through, within the limit or beyond
+ * one it lowered since.  What the VE may lock is mm_rst_memlock()'s
+ * test, the dump's.
+ */
+static unsigned long rst_lock_bits(const struct cpt_vma *v)
+{
+	if (v->kind == CPT_VMA_VDSO || v->kind == CPT_VMA_VVAR)
+		return 0;
+	return v->vm_flags & CPT_VM_LOCK_BITS;
+}
+
+static void rst_set_def_flags(struct mm_struct *mm, unsigned long lock)
+{
+	mmap_write_lock(mm);
+	mm->def_flags = (mm->def_flags & ~CPT_VM_LOCK_BITS) | lock;
+	mmap_write_unlock(mm);
+}
+
 static int rst_map_vma(struct rst_image *img, const struct rst_vma *rv)
 {
 	const struct cpt_vma *v = &rv->v;
@@ -569,6 +662,11 @@ static int rst_restore_mm(struct rst_image *img, struct rst_mm *mm)
 	if (err)
 		return err;
 	for (i = 0; i < mm->nr_vmas; i++) {
+		unsigned long lock = rst_lock_bits(&mm->vmas[i].v);
+
+		/* Only this task uses the mm yet: def_flags is ours. */
+		if (lock != (cur->def_flags & CPT_VM_LOCK_BITS))
+			rst_set_def_flags(cur, lock);
 		err = rst_map_vma(img, &mm->vmas[i]);
 		if (err) {
 			cpt_err(img->ctx, "cannot map %llx-%llx: %d",
@@ -613,6 +711,9 @@ static int rst_restore_mm(struct rst_image *img, struct rst_mm *mm)
 	cur->arg_end = m->arg_end;
 	cur->env_start = m->env_start;
 	cur->env_end = m->env_end;
+	/* mlockall(MCL_FUTURE [| MCL_ONFAULT]), once every map is made. */
+	cur->def_flags = (cur->def_flags & ~CPT_VM_LOCK_BITS) |
+			 (m->def_flags & CPT_VM_LOCK_BITS);
 	BUILD_BUG_ON(sizeof(cur->saved_auxv) > sizeof(m->saved_auxv));
 	memcpy(cur->saved_auxv, m->saved_auxv, sizeof(cur->saved_auxv));
 	/*
@@ -632,15 +733,37 @@ static int rst_restore_mm(struct rst_image *img, struct rst_mm *mm)
 	return 0;
 }
 
+/* The dump's test (cpt_memlock_permitted()), with the image's limit. */
+static int mm_rst_memlock(struct rst_task *rt, struct rst_mm *mm)
+{
+	u64 locked = 0, limit = rlimit(RLIMIT_MEMLOCK);
+	u32 i;
+
+	for (i = 0; i < mm->nr_vmas; i++) {
+		const struct cpt_vma *v = &mm->vmas[i].v;
+
+		if (rst_lock_bits(v) & VM_LOCKED)
+			locked += v->end - v->start;
+	}
+	if (cpt_memlock_permitted(rst_ve_capable(rt->img, CAP_IPC_LOCK),
+				  locked, limit))
+		return 0;
+	cpt_err(rt->img->ctx, "process %u (%s) keeps %llu bytes of memory locked, above its RLIMIT_MEMLOCK (%llu), and the VE lacks CAP_IPC_LOCK",
+		rt->t.pid, rt->t.comm, locked, limit);
+	return -EPERM;
+}
+
 int mm_rst_build(struct rst_task *rt)
 {
 	struct mm_rst *st = rst_state(rt->img, &cpt_res_mm);
 	struct rst_mm *mm = &st->mms[rt->t.mm];
+	int err;
 
 	/* One process per mm (the checker makes sure; so do we, cheaply). */
 	if (mm->owner)
 		return -EINVAL;
-	return rst_restore_mm(rt->img, mm);
+	err = mm_rst_memlock(rt, mm);
+	return err ? err : rst_restore_mm(rt->img, mm);
 }
 
 struct task_struct *mm_rst_owner(struct rst_image *img, u32 idx)

@@ -3,7 +3,9 @@
 # and shared anonymous memory, a 64 MB malloc, brk heap, stack, private
 # file mapping with copied-on-write pages, shared file mapping, PROT_NONE
 # guard and read-only regions, 16 GB shared-anonymous and sparse-file maps
-# with a few pages touched, /proc/self/maps; checked before, after one
+# with a few pages touched, locked memory (MAP_LOCKED, mlock() of part of a
+# map, mlock2(MLOCK_ONFAULT), a child's mlockall(MCL_FUTURE) that locks
+# what it maps after a restore), /proc/self/maps; checked before, after one
 # restore and after a second one in a row.  The dump holds what was
 # written (about 90 MB), not the 16 GB maps' untouched pages.
 . "$(dirname "$0")/../../lib.sh"
