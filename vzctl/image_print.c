@@ -123,6 +123,7 @@ static const char *file_kind(uint32_t kind)
 	case CPT_FILE_DIR: return "dir";
 	case CPT_FILE_PIPE: return "pipe";
 	case CPT_FILE_FIFO: return "fifo";
+	case CPT_FILE_EVENTFD: return "eventfd";
 	}
 	return "?";
 }
@@ -154,6 +155,16 @@ static const char *sched_policy(uint32_t policy)
 	return "?";
 }
 
+static const char *lock_kind(uint32_t kind)
+{
+	switch (kind) {
+	case CPT_LOCK_FLOCK: return "flock";
+	case CPT_LOCK_POSIX: return "posix";
+	case CPT_LOCK_OFD: return "ofd";
+	}
+	return "?";
+}
+
 static void emit_fields(const struct emitter *e, const struct img_record *rec)
 {
 	const char *kind;
@@ -178,8 +189,13 @@ static void emit_fields(const struct emitter *e, const struct img_record *rec)
 		if (rec->u.cpt_file.kind == CPT_FILE_PIPE ||
 		    rec->u.cpt_file.kind == CPT_FILE_FIFO)
 			emit_u(e, "pipe", rec->u.cpt_file.pipe);
-		if (rec->u.cpt_file.kind != CPT_FILE_PIPE)
+		if (rec->u.cpt_file.kind == CPT_FILE_EVENTFD) {
+			emit_u(e, "count", rec->u.cpt_file.state);
+			if (rec->u.cpt_file.state_flags & CPT_EFD_SEMAPHORE)
+				emit_s(e, "semaphore", "yes", 3);
+		} else if (rec->u.cpt_file.kind != CPT_FILE_PIPE) {
 			emit_s(e, "path", (const char *)rec->var, rec->var_len);
+		}
 		break;
 	case CPT_REC_PIPE:
 		emit_u(e, "size", rec->u.cpt_pipe.size);
@@ -189,6 +205,21 @@ static void emit_fields(const struct emitter *e, const struct img_record *rec)
 		emit_u(e, "len", rec->u.cpt_pipe_buf.len);
 		if (rec->u.cpt_pipe_buf.flags & CPT_PIPE_BUF_PACKET)
 			emit_s(e, "packet", "yes", 3);
+		break;
+	case CPT_REC_LOCK:
+		kind = lock_kind(rec->u.cpt_lock.kind);
+		emit_s(e, "kind", kind, strlen(kind));
+		kind = rec->u.cpt_lock.type == CPT_LOCK_WRITE ? "write" : "read";
+		emit_s(e, "type", kind, strlen(kind));
+		emit_u(e, "file", rec->u.cpt_lock.file);
+		if (rec->u.cpt_lock.kind == CPT_LOCK_POSIX)
+			emit_u(e, "owner", rec->u.cpt_lock.owner);
+		emit_u(e, "pid", rec->u.cpt_lock.pid);
+		emit_u(e, "start", rec->u.cpt_lock.start);
+		if (rec->u.cpt_lock.end == CPT_LOCK_OFFSET_MAX)
+			emit_s(e, "end", "eof", 3);
+		else
+			emit_u(e, "end", rec->u.cpt_lock.end);
 		break;
 	case CPT_REC_FILES:
 		emit_u(e, "max_fds", rec->u.cpt_files.max_fds);

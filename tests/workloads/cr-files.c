@@ -17,11 +17,39 @@
  *   on "check"; the parent sees the move)
  *   cwd /var/lib/cr/sub/dir, umask 027
  *
+ *   fd 16   an eventfd holding 5; fd 17 an eventfd in semaphore mode
+ *           (O_NONBLOCK) holding 3; fd 18 an eventfd (O_NONBLOCK) shared
+ *           with the child, which adds 1 to it each round
+ *
+ * and file locks (checked from a fresh probe process each round, and in
+ * /proc/locks):
+ *
+ *   POSIX   on lock-posix (fd 15): write lock on bytes 0-99, read lock
+ *           on 200-299, write lock from 5000 to end of file (not on the
+ *           data file: the checks open and close it, and a process's
+ *           close of any fd of a file drops its POSIX locks on it)
+ *   flock   exclusive on lock-flock (fd 11); shared on lock-shared
+ *           (fd 12), shared too by the locker child through its own open
+ *   OFD     on lock-ofd (fd 13): write lock on 10-19, read lock on 30-39
+ *   orphan  exclusive flock on lock-orphan (fd 14), taken through the
+ *           shared description by a child that has exited since
+ *   locker  a child running as uid 1000 holding a POSIX write lock on
+ *           bytes 0-9 of its own lock-user; each round it is found
+ *           waiting (F_SETLKW) for a read lock on bytes 0-99 of
+ *           lock-posix, gets it when this process lets go, and gives it back
+ *           so this process can lock again
+ *
+ * The state is the same after every round.
+ *
  * Commands: "check" (any round).  See crlib.h.
  */
-#include <sys/resource.h>
-
 #include "crlib.h"
+
+#include <poll.h>
+#include <stdbool.h>
+#include <sys/eventfd.h>
+#include <sys/file.h>
+#include <sys/resource.h>
 
 #define DATA	"/var/lib/cr/data"
 #define LOG	"/var/log/cr-append.log"
@@ -30,6 +58,318 @@
 static uint8_t data_byte(off_t off)
 {
 	return (uint8_t)(off * 7 + off / 251);
+}
+
+#define LOCKDIR	"/var/lib/cr/"
+#define LOCKER_UID	1000
+#define POSIXFD	15
+
+static int want(int fd, int wantfd, const char *what, int round);
+
+/* fcntl lock @cmd of @type on @start, @len (0: to end of file) of @fd. */
+static int lock_range(int fd, int cmd, short type, off_t start, off_t len)
+{
+	struct flock fl = { .l_type = type, .l_whence = SEEK_SET,
+			    .l_start = start, .l_len = len };
+
+	return fcntl(fd, cmd, &fl);
+}
+
+/* What F_GETLK (or F_OFD_GETLK) says of @type on @start, @len of @path. */
+static struct flock lock_probe(const char *path, int cmd, short type,
+			       off_t start, off_t len)
+{
+	struct flock fl = { .l_type = type, .l_whence = SEEK_SET,
+			    .l_start = start, .l_len = len };
+	int fd = open(path, O_RDWR);
+
+	if (fd < 0 || fcntl(fd, cmd, &fl))
+		fl.l_type = -1;
+	if (fd >= 0)
+		close(fd);
+	return fl;
+}
+
+/* A flock(@how | LOCK_NB) on a new description of @path: 0 or errno. */
+static int flock_probe(const char *path, int how)
+{
+	int fd = open(path, O_RDONLY), r;
+
+	if (fd < 0)
+		return -1;
+	r = flock(fd, how | LOCK_NB) ? errno : 0;
+	close(fd);
+	return r;
+}
+
+static const char *lock_name(short type)
+{
+	return type == F_RDLCK ? "read" : type == F_WRLCK ? "write" :
+	       type == F_UNLCK ? "none" : "error";
+}
+
+#define EXPECT_LOCK(round, name, fl, type, pid)				\
+	cr_check(round, (fl).l_type == (type) && ((type) == F_UNLCK ||	\
+		 (fl).l_pid == (pid)), name, "%s lock of pid %d, want %s of %d", \
+		 lock_name((fl).l_type), (int)(fl).l_pid, lock_name(type), (int)(pid))
+
+/*
+ * A process of its own (other owner, other open files) sees every lock
+ * as it was; it writes its results and exits.
+ */
+static void locks_probe(int round, pid_t parent, pid_t locker)
+{
+	struct flock fl;
+
+	fl = lock_probe(LOCKDIR "lock-posix", F_GETLK, F_RDLCK, 50, 10);
+	EXPECT_LOCK(round, "posix-write", fl, F_WRLCK, parent);
+	fl = lock_probe(LOCKDIR "lock-posix", F_GETLK, F_WRLCK, 250, 1);
+	EXPECT_LOCK(round, "posix-read", fl, F_RDLCK, parent);
+	fl = lock_probe(LOCKDIR "lock-posix", F_GETLK, F_RDLCK, 250, 1);
+	EXPECT_LOCK(round, "posix-read-shared", fl, F_UNLCK, 0);
+	fl = lock_probe(LOCKDIR "lock-posix", F_GETLK, F_WRLCK, 100, 100);
+	EXPECT_LOCK(round, "posix-gap", fl, F_UNLCK, 0);
+	fl = lock_probe(LOCKDIR "lock-posix", F_GETLK, F_RDLCK, 1 << 30, 1);
+	cr_check(round, fl.l_type == F_WRLCK && fl.l_start == 5000 && fl.l_len == 0,
+		 "posix-to-eof", "%s lock at %lld+%lld, want write at 5000 to end",
+		 lock_name(fl.l_type), (long long)fl.l_start, (long long)fl.l_len);
+	fl = lock_probe(LOCKDIR "lock-user", F_GETLK, F_RDLCK, 0, 1);
+	EXPECT_LOCK(round, "posix-non-root", fl, F_WRLCK, locker);
+	fl = lock_probe(LOCKDIR "lock-ofd", F_OFD_GETLK, F_RDLCK, 15, 1);
+	EXPECT_LOCK(round, "ofd-write", fl, F_WRLCK, -1);
+	fl = lock_probe(LOCKDIR "lock-ofd", F_OFD_GETLK, F_WRLCK, 30, 10);
+	EXPECT_LOCK(round, "ofd-read", fl, F_RDLCK, -1);
+	fl = lock_probe(LOCKDIR "lock-ofd", F_OFD_GETLK, F_RDLCK, 30, 10);
+	EXPECT_LOCK(round, "ofd-read-shared", fl, F_UNLCK, 0);
+	cr_check(round, flock_probe(LOCKDIR "lock-flock", LOCK_SH) == EWOULDBLOCK,
+		 "flock-exclusive", "a shared flock: %s", strerror(flock_probe(LOCKDIR "lock-flock", LOCK_SH)));
+	cr_check(round, flock_probe(LOCKDIR "lock-shared", LOCK_SH) == 0 &&
+		 flock_probe(LOCKDIR "lock-shared", LOCK_EX) == EWOULDBLOCK,
+		 "flock-shared", "shared flock granted, exclusive refused");
+	cr_check(round, flock_probe(LOCKDIR "lock-orphan", LOCK_SH) == EWOULDBLOCK,
+		 "flock-orphan", "a shared flock on lock-orphan refused");
+}
+
+/* Inode numbers of the lock files, for /proc/locks. */
+static unsigned long file_ino(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? 0 : (unsigned long)st.st_ino;
+}
+
+struct proc_locks {
+	int by_parent, by_locker, excl_ok, waiting;
+};
+
+/* One read of /proc/locks; false if it cannot be read. */
+static bool proc_locks_scan(struct proc_locks *pl, pid_t parent, pid_t locker)
+{
+	char line[256], what[16], mode[16], type[16], dev[64];
+	unsigned long shared = file_ino(LOCKDIR "lock-shared");
+	unsigned long excl = file_ino(LOCKDIR "lock-flock");
+	FILE *f = fopen("/proc/locks", "r");
+
+	memset(pl, 0, sizeof(*pl));
+	while (f && fgets(line, sizeof(line), f)) {
+		char *p = strchr(line, ':');
+		unsigned long ino;
+		int pid, blocked;
+
+		if (!p)
+			continue;
+		blocked = !strncmp(p + 1, " ->", 3);
+		if (blocked)
+			p += 3;
+		if (sscanf(p + 1, "%15s %15s %15s %d %63s", what, mode, type,
+			   &pid, dev) != 5)
+			continue;
+		p = strrchr(dev, ':');
+		ino = p ? strtoul(p + 1, NULL, 10) : 0;
+		if (blocked && !strcmp(what, "POSIX") && pid == locker)
+			pl->waiting = 1;
+		if (blocked || strcmp(what, "FLOCK"))
+			continue;
+		if (ino == shared && pid == parent)
+			pl->by_parent = 1;
+		if (ino == shared && pid == locker)
+			pl->by_locker = 1;
+		if (ino == excl && pid == parent && !strcmp(type, "WRITE"))
+			pl->excl_ok = 1;
+	}
+	if (!f)
+		return false;
+	fclose(f);
+	return true;
+}
+
+/*
+ * /proc/locks: the flock locks on lock-shared are this process's and the
+ * locker's, the one on lock-flock this process's; the locker waits (it
+ * asks again just after the last round: it is given 5 s).
+ */
+static void locks_proc(int round, pid_t parent, pid_t locker)
+{
+	struct proc_locks pl;
+	bool readable;
+	int tries = 0;
+
+	while (!((readable = proc_locks_scan(&pl, parent, locker)) &&
+		 pl.waiting) && ++tries < 50)
+		cr_msleep(100);
+	cr_check(round, readable && pl.by_parent && pl.by_locker && pl.excl_ok,
+		 "proc-locks", "flock takers: lock-shared %d/%d (pids %d, %d), lock-flock %d",
+		 pl.by_parent, pl.by_locker, (int)parent, (int)locker, pl.excl_ok);
+	cr_check(round, pl.waiting, "proc-locks-waiter", "locker %d waiting in F_SETLKW",
+		 (int)locker);
+}
+
+/*
+ * The locker, as uid 1000: its locks, then each round it waits for a
+ * read lock on lock-posix (fd @data), says "g" when it has it, gives
+ * it back on "r", says "u", and waits for "w" (the parent has its write
+ * lock again) before it asks again.
+ */
+static void locker_main(int data, int to_parent, int from_parent)
+{
+	int fd;
+	char c;
+
+	if (setgid(LOCKER_UID) || setuid(LOCKER_UID))
+		cr_fail(0, "setup", "locker setuid: %s", strerror(errno));
+	fd = open(LOCKDIR "lock-user", O_RDWR);
+	if (fd < 0 || lock_range(fd, F_SETLK, F_WRLCK, 0, 10))
+		cr_fail(0, "setup", "locker lock-user: %s", strerror(errno));
+	fd = open(LOCKDIR "lock-shared", O_RDONLY);
+	if (fd < 0 || flock(fd, LOCK_SH | LOCK_NB))
+		cr_fail(0, "setup", "locker lock-shared: %s", strerror(errno));
+	if (write(to_parent, "s", 1) != 1)
+		_exit(1);
+	for (;;) {
+		/* "w": this process's write lock is back; wait for it again. */
+		if (lock_range(data, F_SETLKW, F_RDLCK, 0, 100)) {
+			cr_fail(0, "locker", "F_SETLKW: %s", strerror(errno));
+			_exit(1);
+		}
+		if (write(to_parent, "g", 1) != 1 ||
+		    read(from_parent, &c, 1) != 1)
+			_exit(1);
+		lock_range(data, F_SETLK, F_UNLCK, 0, 100);
+		if (write(to_parent, "u", 1) != 1 ||
+		    read(from_parent, &c, 1) != 1)
+			_exit(1);
+	}
+}
+
+/* One byte from @fd within @ms, or 0. */
+static char read_byte(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char c = 0;
+
+	if (poll(&p, 1, ms) == 1 && read(fd, &c, 1) != 1)
+		c = 0;
+	return c;
+}
+
+/*
+ * The waiter is still waiting after the restore: its F_SETLKW restarted.
+ * This process lets go of bytes 0-99; the locker gets its read lock (so
+ * this process cannot write-lock them), gives it back, and this process
+ * takes its write lock again.
+ */
+static void locks_handover(int round, int to_locker, int from_locker)
+{
+	char c = read_byte(from_locker, 0);
+
+	cr_check(round, !c, "waiter-waits", "locker said '%c' before it could have the lock", c ? c : '-');
+	lock_range(POSIXFD, F_SETLK, F_UNLCK, 0, 100);
+	c = read_byte(from_locker, 10000);
+	cr_check(round, c == 'g', "waiter-wakes", "locker said '%c', want 'g'", c ? c : '-');
+	cr_check(round, lock_range(POSIXFD, F_SETLK, F_WRLCK, 0, 100) && errno == EAGAIN,
+		 "waiter-holds", "write lock while the locker reads: %s", strerror(errno));
+	if (write(to_locker, "r", 1) != 1)
+		cr_fail(round, "waiter-release", "%s", strerror(errno));
+	c = read_byte(from_locker, 10000);
+	cr_check(round, c == 'u' && !lock_range(POSIXFD, F_SETLKW, F_WRLCK, 0, 100),
+		 "waiter-gives-back", "locker said '%c', write lock again", c ? c : '-');
+	if (write(to_locker, "w", 1) != 1)
+		cr_fail(round, "waiter-again", "%s", strerror(errno));
+}
+
+/* The locks this process holds (see the top), and the orphan's. */
+static void locks_setup(void)
+{
+	int fd;
+	pid_t orphan;
+
+	fd = want(open(LOCKDIR "lock-flock", O_RDWR | O_CREAT, 0644), 11, "lock-flock", 0);
+	if (flock(fd, LOCK_EX | LOCK_NB))
+		cr_fail(0, "setup", "flock lock-flock: %s", strerror(errno));
+	/* Readable by the locker, whatever the umask. */
+	fd = want(open(LOCKDIR "lock-shared", O_RDONLY | O_CREAT, 0644), 12, "lock-shared", 0);
+	if (fchmod(fd, 0644) || flock(fd, LOCK_SH | LOCK_NB))
+		cr_fail(0, "setup", "flock lock-shared: %s", strerror(errno));
+	fd = want(open(LOCKDIR "lock-ofd", O_RDWR | O_CREAT, 0644), 13, "lock-ofd", 0);
+	if (lock_range(fd, F_OFD_SETLK, F_WRLCK, 10, 10) ||
+	    lock_range(fd, F_OFD_SETLK, F_RDLCK, 30, 10))
+		cr_fail(0, "setup", "OFD locks: %s", strerror(errno));
+	fd = want(open(LOCKDIR "lock-orphan", O_RDWR | O_CREAT, 0644), 14, "lock-orphan", 0);
+	orphan = fork();
+	if (orphan == 0)
+		_exit(flock(14, LOCK_EX | LOCK_NB) ? 1 : 0);
+	{
+		int status = -1;
+
+		waitpid(orphan, &status, 0);
+		if (status)
+			cr_fail(0, "setup", "orphan flock: status %d", status);
+	}
+	fd = want(open(LOCKDIR "lock-posix", O_RDWR | O_CREAT, 0644), POSIXFD, "lock-posix", 0);
+	if (fchmod(fd, 0644) ||
+	    lock_range(fd, F_SETLK, F_WRLCK, 0, 100) ||
+	    lock_range(fd, F_SETLK, F_RDLCK, 200, 100) ||
+	    lock_range(fd, F_SETLK, F_WRLCK, 5000, 0))
+		cr_fail(0, "setup", "POSIX locks: %s", strerror(errno));
+	fd = open(LOCKDIR "lock-user", O_RDWR | O_CREAT, 0644);
+	if (fd < 0 || fchown(fd, LOCKER_UID, LOCKER_UID))
+		cr_fail(0, "setup", "lock-user: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * The eventfds: each holds what it held at the start of the round, in
+ * its mode, and the one shared with the child has the child's 1.
+ */
+static void eventfd_check(int round)
+{
+	uint64_t v = 0, sum = 0;
+	int n = 0, fl;
+
+	cr_check(round, read(16, &v, 8) == 8 && v == 5, "eventfd", "counter %llu, want 5",
+		 (unsigned long long)v);
+	v = 5;
+	if (write(16, &v, 8) != 8)
+		cr_fail(round, "eventfd-write", "%s", strerror(errno));
+	while (n < 5 && read(17, &v, 8) == 8) {
+		sum += v;
+		n++;
+	}
+	cr_check(round, n == 3 && sum == 3 && errno == EAGAIN, "eventfd-semaphore",
+		 "%d reads of %llu in all before %s, want 3 of 1 before EAGAIN", n,
+		 (unsigned long long)sum, strerror(errno));
+	v = 3;
+	if (write(17, &v, 8) != 8)
+		cr_fail(round, "eventfd-write", "%s", strerror(errno));
+	v = 0;
+	cr_check(round, read(18, &v, 8) == 8 && v == 1, "eventfd-shared",
+		 "counter %llu, want the child's 1", (unsigned long long)v);
+	fl = fcntl(16, F_GETFL);
+	cr_check(round, !(fl & O_NONBLOCK) && (fcntl(17, F_GETFL) & O_NONBLOCK) &&
+		 (fcntl(18, F_GETFL) & O_NONBLOCK) && (fl & O_ACCMODE) == O_RDWR,
+		 "eventfd-flags", "fd 16 %#x, 17 %#x, 18 %#x", fl, fcntl(17, F_GETFL),
+		 fcntl(18, F_GETFL));
 }
 
 static int want(int fd, int wantfd, const char *what, int round)
@@ -46,7 +386,8 @@ int main(void)
 	static uint8_t buf[65536];
 	char cmd[64], path[256];
 	int round = 0, r, fd;
-	pid_t child;
+	pid_t child, locker;
+	int to_locker, from_locker;
 	off_t log_size = 0;
 
 	cr_init_signals();
@@ -101,6 +442,35 @@ int main(void)
 		cr_fail(0, "setup", "chdir: %s", strerror(errno));
 	umask(027);
 
+	locks_setup();
+	want(eventfd(5, 0), 16, "eventfd", 0);
+	want(eventfd(3, EFD_SEMAPHORE | EFD_NONBLOCK), 17, "eventfd", 0);
+	want(eventfd(0, EFD_NONBLOCK), 18, "eventfd", 0);
+	{
+		int up[2], down[2], data;
+		char c;
+
+		if (pipe(up) || pipe(down))
+			cr_fail(0, "setup", "pipes: %s", strerror(errno));
+		locker = fork();
+		if (locker == 0) {
+			close(up[0]);
+			close(down[1]);
+			data = open(LOCKDIR "lock-posix", O_RDONLY);
+			locker_main(data, up[1], down[0]);
+		}
+		close(up[1]);
+		close(down[0]);
+		/* Above the fds the checks use, so the layout stays as it was. */
+		from_locker = fcntl(up[0], F_DUPFD_CLOEXEC, 200);
+		to_locker = fcntl(down[1], F_DUPFD_CLOEXEC, 200);
+		close(up[0]);
+		close(down[1]);
+		c = read_byte(from_locker, 10000);
+		if (c != 's')
+			cr_fail(0, "setup", "locker did not start ('%c')", c ? c : '-');
+	}
+
 	child = fork();
 	if (child == 0) {
 		/* Holds fd 3 (shared description); on "check" reads 10 bytes. */
@@ -116,6 +486,12 @@ int main(void)
 				if (read(3, b, 10) != 10)
 					cr_fail(rr, "child-read", "child read: %s", strerror(errno));
 				cr_line(rr, "INFO child moved fd 3 by 10");
+				{
+					uint64_t one = 1;
+
+					if (write(18, &one, 8) != 8)
+						cr_fail(rr, "child-eventfd", "%s", strerror(errno));
+				}
 				cr_write_file("/var/run/cr-child-moved", cmd, 1);
 			}
 			cr_msleep(50);
@@ -123,7 +499,7 @@ int main(void)
 	}
 
 	log_size = 7;
-	cr_line(0, "READY cr-files pid %d child %d", getpid(), child);
+	cr_line(0, "READY cr-files pid %d child %d locker %d", getpid(), child, locker);
 	for (;;) {
 		r = cr_poll(round, cmd, sizeof(cmd));
 		if (!r) {
@@ -240,6 +616,20 @@ int main(void)
 			cr_check(round, ok, "dev-zero", "read fd 8");
 			cr_check(round, read(9, z, 16) == 16, "dev-urandom", "read fd 9");
 			cr_check(round, write(10, "x", 1) == 1, "dev-null", "write fd 10");
+		}
+		eventfd_check(round);
+		{
+			pid_t probe = fork();
+			int status = -1;
+
+			if (probe == 0) {
+				locks_probe(round, getppid(), locker);
+				_exit(0);
+			}
+			waitpid(probe, &status, 0);
+			cr_check(round, status == 0, "locks-probe", "status %d", status);
+			locks_proc(round, getpid(), locker);
+			locks_handover(round, to_locker, from_locker);
 		}
 		cr_line(round, "DONE");
 	}

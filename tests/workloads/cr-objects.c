@@ -3,18 +3,19 @@
  * cr-objects: hold one kernel object that a checkpoint must refuse (the
  * image cannot express it yet), for tests/lab/61-cr-unsupported.sh.
  *
- *   cr-objects sem|msg|shm|mq|uts|mnt|cputimer|eventfd
+ *   cr-objects sem|msg|shm|mq|uts|mnt|cputimer|epoll|lease
  *
  * Creates the object (a SysV semaphore set, message queue or shared
  * memory segment, a POSIX message queue, its own UTS or mount namespace,
- * a POSIX timer on the process CPU-time clock, an eventfd), then writes "ready" to
+ * a POSIX timer on the process CPU-time clock, an epoll instance, a read lease
+ * on a file of its own), then writes "ready" to
  * /var/run/cr-objects.ready and sleeps.  On SIGTERM it removes what it
  * created and exits.
  */
 #include "crlib.h"
 #include <mqueue.h>
 #include <sched.h>
-#include <sys/eventfd.h>
+#include <sys/epoll.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
@@ -22,6 +23,7 @@
 
 #define READY "/var/run/cr-objects.ready"
 #define MQ_NAME "/cr-objects"
+#define LEASED "/var/run/cr-objects.lease"
 
 static volatile sig_atomic_t stop;
 
@@ -54,10 +56,15 @@ int main(int argc, char **argv)
 		r = unshare(CLONE_NEWNS);
 	else if (!strcmp(kind, "cputimer"))
 		r = timer_create(CLOCK_PROCESS_CPUTIME_ID, NULL, &timer);
-	else if (!strcmp(kind, "eventfd"))
-		r = eventfd(3, 0);
-	else {
-		fprintf(stderr, "usage: cr-objects sem|msg|shm|mq|uts|mnt|cputimer|eventfd\n");
+	else if (!strcmp(kind, "epoll"))
+		r = epoll_create1(0);
+	else if (!strcmp(kind, "lease")) {
+		cr_write_file(LEASED, "leased\n", 7);
+		r = open(LEASED, O_RDONLY);
+		if (r >= 0)
+			r = fcntl(r, F_SETLEASE, F_RDLCK);
+	} else {
+		fprintf(stderr, "usage: cr-objects sem|msg|shm|mq|uts|mnt|cputimer|epoll|lease\n");
 		return 2;
 	}
 	if (r < 0) {
@@ -75,6 +82,8 @@ int main(int argc, char **argv)
 		shmctl(id, IPC_RMID, NULL);
 	else if (!strcmp(kind, "mq"))
 		mq_unlink(MQ_NAME);
+	else if (!strcmp(kind, "lease"))
+		unlink(LEASED);
 	unlink(READY);
 	return 0;
 }

@@ -8,15 +8,19 @@
  *   ├── cr-S  setsid()  ── cr-S1               (in S's session)
  *   ├── cr-G  setpgid() ── cr-G1               (in G's group)
  *   ├── cr-P            ── cr-Z  exit(42), a zombie until "reap"
- *   └── cr-T  4 threads (cr-T0..3) counting
+ *   ├── cr-T  4 threads (cr-T0..3) counting
+ *   ├── cr-D            ── cr-D1   a daemon that forked twice: cr-Dx
+ *   └── cr-D2                      made a session, forked them, exited
+ *                                  (session and group without a
+ *                                  leader); cr-D2 has a group of its own
  *
  * Before the first checkpoint it writes pid, ppid, pgid, sid, state and
  * thread ids of every cr-* task (from /proc) to /var/log/cr-tree.0; on
  * "check" it compares with the same list now, checks that all 4 threads
  * still count and still have their tids (gettid() in each thread), and
  * that the zombie is still a zombie; on "reap" P waits for Z and reports
- * its exit status and that it had one SIGCHLD (none from the restores).  With the argument "nosessionchild" cr-S has no
- * child (cr-S1).  See crlib.h.
+ * its exit status and that it had one SIGCHLD (none from the restores).
+ * See crlib.h.
  */
 #include "crlib.h"
 #include <dirent.h>
@@ -68,14 +72,31 @@ static void proc_A(void)
 	idle();
 }
 
-static int no_session_child;
-
 static void proc_S(void)
 {
 	setsid();
-	if (!no_session_child)
-		spawn("cr-S1", grandchild);
+	spawn("cr-S1", grandchild);
 	idle();
+}
+
+static void proc_D(void)
+{
+	spawn("cr-D1", grandchild);
+	idle();
+}
+
+static void proc_D2(void)
+{
+	setpgid(0, 0);
+	idle();
+}
+
+/* The double fork of a daemon: a session whose leader is gone. */
+static void proc_Dx(void)
+{
+	setsid();
+	spawn("cr-D", proc_D);
+	spawn("cr-D2", proc_D2);
 }
 
 static void proc_G(void)
@@ -218,16 +239,15 @@ static size_t snapshot(char *out, size_t len)
 	return used;
 }
 
-int main(int argc, char **argv)
+int main(void)
 {
 	static char before[16384], now[16384];
 	char cmd[64], path[64];
 	int round = 0, r;
-	pid_t kids[5];
+	pid_t kids[6];
 
 	cr_init_signals();
 	name("cr-init");
-	no_session_child = argc > 1 && !strcmp(argv[1], "nosessionchild");
 	shm = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shm == MAP_FAILED)
 		cr_hang();
@@ -236,9 +256,11 @@ int main(int argc, char **argv)
 	kids[2] = spawn("cr-G", proc_G);
 	kids[3] = spawn("cr-P", proc_P);
 	kids[4] = spawn("cr-T", proc_T);
+	kids[5] = spawn("cr-Dx", proc_Dx);
+	waitpid(kids[5], NULL, 0);
 	/*
-	 * Let everything exist: 15 cr-* tasks (init, A, A1, A2, S, S1, G, G1,
-	 * P, Z, T + 4 threads = 15), and settle: a new task has its parent's
+	 * Let everything exist: 18 cr-* tasks (init, A, A1, A2, S, S1, G, G1,
+	 * P, Z, T + 4 threads, D, D1, D2 = 18), and settle: a new task has its parent's
 	 * name, group and session until it sets its own, so the listing must
 	 * also be the same twice in a row.
 	 */
@@ -249,15 +271,15 @@ int main(int argc, char **argv)
 		snapshot(before, sizeof(before));
 		for (char *p = before; *p; p++)
 			lines += *p == '\n';
-		if (lines == 15 - no_session_child && strstr(before, "state Z comm cr-Z") &&
+		if (lines == 18 && strstr(before, "state Z comm cr-Z") &&
 		    !strcmp(before, prev))
 			break;
 		memcpy(prev, before, sizeof(prev));
 		cr_msleep(300);
 	}
 	cr_write_file("/var/log/cr-tree.0", before, strlen(before));
-	cr_line(0, "READY cr-tree A %d S %d G %d P %d T %d zombie %d", kids[0], kids[1], kids[2], kids[3],
-		kids[4], shm->zombie);
+	cr_line(0, "READY cr-tree A %d S %d G %d P %d T %d zombie %d daemon session %d", kids[0], kids[1],
+		kids[2], kids[3], kids[4], shm->zombie, kids[5]);
 
 	for (;;) {
 		r = cr_poll(round, cmd, sizeof(cmd));

@@ -237,6 +237,39 @@ static void write_pipes(struct imgw *w)
 	imgw_rec(w, CPT_REC_FILE, 3, &end, sizeof(end), path, end.path_len);
 }
 
+/* After FILE 0: an eventfd in semaphore mode with 7 in it (FILE 1). */
+static void write_eventfd(struct imgw *w)
+{
+	struct cpt_file efd = { .kind = CPT_FILE_EVENTFD, .mode = 0600,
+				.flags = O_RDWR | O_NONBLOCK, .state = 7,
+				.state_flags = CPT_EFD_SEMAPHORE };
+
+	imgw_rec(w, CPT_REC_FILE, 1, &efd, sizeof(efd), NULL, 0);
+}
+
+/*
+ * After the FDs of FILES 0: init's locks on FILE 0, a flock (LOCK 0), a
+ * POSIX lock on bytes 0-99 (LOCK 1), an OFD lock from byte 100 on
+ * (LOCK 2), all shared.
+ */
+static void write_locks(struct imgw *w)
+{
+	struct cpt_lock l = { .file = 0, .owner = CPT_NO_OBJ,
+			      .kind = CPT_LOCK_FLOCK, .type = CPT_LOCK_READ,
+			      .pid = 1, .end = CPT_LOCK_OFFSET_MAX };
+
+	imgw_rec(w, CPT_REC_LOCK, 0, &l, sizeof(l), NULL, 0);
+	l.kind = CPT_LOCK_POSIX;
+	l.owner = 0;
+	l.end = 99;
+	imgw_rec(w, CPT_REC_LOCK, 1, &l, sizeof(l), NULL, 0);
+	l.kind = CPT_LOCK_OFD;
+	l.owner = CPT_NO_OBJ;
+	l.start = 100;
+	l.end = CPT_LOCK_OFFSET_MAX;
+	imgw_rec(w, CPT_REC_LOCK, 2, &l, sizeof(l), NULL, 0);
+}
+
 int imgw_write_image(FILE *f, const struct imgw_opts *o)
 {
 	unsigned int veid = o->veid ? o->veid : 101;
@@ -318,6 +351,9 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 	if (o->pipes) {
 		write_pipes(&w);
 		files.nr_fds = 4;
+	} else if (o->eventfd) {
+		write_eventfd(&w);
+		files.nr_fds = 2;
 	}
 	imgw_rec(&w, CPT_REC_FILES, 0, &files, sizeof(files), NULL, 0);
 	imgw_rec(&w, CPT_REC_FD, 0, &fd, sizeof(fd), NULL, 0);
@@ -325,6 +361,8 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 		fd.file = fd.fd;
 		imgw_rec(&w, CPT_REC_FD, 0, &fd, sizeof(fd), NULL, 0);
 	}
+	if (o->locks)
+		write_locks(&w);
 	imgw_rec(&w, CPT_REC_FS, 0, &fs, sizeof(fs), "//", 2);
 	if (o->too_many_vmas)
 		mm.nr_vmas = CPT_MAX_VMAS + 1;

@@ -57,6 +57,10 @@ struct imgw_opts {
 	bool sched;			/* valid: SCHED records, init's nice -5
 					 * SCHED_FIFO 10 reset on fork, a
 					 * thread's nice 7 SCHED_BATCH */
+	bool eventfd;			/* valid: an eventfd (fd 1), not with
+					 * pipes */
+	bool locks;			/* valid: init's flock, POSIX and OFD
+					 * locks on FILE 0 */
 	bool mlock;			/* valid: heap locked, stack locked on
 					 * fault, mlockall(MCL_FUTURE) */
 	uint32_t bad_timer;		/* IMGW_TIMER_* */

@@ -15,7 +15,8 @@
  * SIGNAL record and two POSIX timers to init, "pipes" a pipe with data
  * and a FIFO, "mlock" locks the heap, the
  * stack on fault, and init's future maps (mlockall(MCL_FUTURE)), "sched"
- * gives init (and its thread, with "threads") SCHED records.
+ * gives init (and its thread, with "threads") SCHED records, "locks"
+ * gives init a flock, a POSIX and an OFD lock, "eventfd" an eventfd.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -29,7 +30,7 @@ static int usage(void)
 	      "   [badversion|badarch|badpagesize|hugelen|forwardref|manyvmas|manytasks|\n"
 	      "    unknowntype|badindex|padding|pagesearly|droprecord|trailing|noend|\n"
 	      "    timers|pipes|timernosignal|timerorder|timerclock|timernotify|timersignal|\n"
-	      "    mlock|sched|threads]...\n",
+	      "    mlock|sched|threads|locks|eventfd]...\n",
 	      stderr);
 	return 2;
 }
@@ -57,7 +58,8 @@ int main(int argc, char **argv)
 		F("droprecord", drop_record), F("trailing", trailing),
 		F("noend", no_end), F("timers", timers), F("pipes", pipes),
 		F("mlock", mlock),
-		F("sched", sched), F("threads", threads),
+		F("sched", sched), F("threads", threads), F("locks", locks),
+		F("eventfd", eventfd),
 #undef F
 	};
 	struct imgw_opts o = { 0 };

@@ -143,6 +143,27 @@ EDIT(creds_securebits, struct cpt_creds, r->securebits = 0x100)
 EDIT(xsave_short_xsave, struct cpt_xsave, r->format = CPT_FPU_XSAVE)
 EDIT(signal_other_leader, struct cpt_signal, r->leader_pid = 2)
 
+EDIT(lock_kind_4, struct cpt_lock, r->kind = 4)
+EDIT(lock_type_0, struct cpt_lock, r->type = 0)
+EDIT(lock_file_undefined, struct cpt_lock, r->file = 1)
+EDIT(lock_owner_undefined, struct cpt_lock, r->owner = 1)
+EDIT(lock_flock_owner, struct cpt_lock, r->owner = 0)
+EDIT(lock_range_reversed, struct cpt_lock, r->start = 100; r->end = 99)
+EDIT(lock_range_beyond, struct cpt_lock, r->end = CPT_LOCK_OFFSET_MAX + 1)
+EDIT(lock_flock_range, struct cpt_lock, r->end = 10)
+EDIT(lock_pid_huge, struct cpt_lock, r->pid = CPT_PID_MAX)
+EDIT(lock_posix_write_eof, struct cpt_lock,
+     r->type = CPT_LOCK_WRITE; r->end = CPT_LOCK_OFFSET_MAX; r->pid = 0)
+
+EDIT(efd_count_max, struct cpt_file, r->state = ~0ULL)
+EDIT(efd_flags_2, struct cpt_file, r->state_flags = 2)
+EDIT(efd_append, struct cpt_file, r->flags |= 02000)
+EDIT(efd_rdonly, struct cpt_file, r->flags &= ~3)
+EDIT(efd_pipe, struct cpt_file, r->pipe = 1)
+EDIT(file_state_on_reg, struct cpt_file, r->state = 3)
+EDIT(file_pad, struct cpt_file, r->pad = 1)
+EDIT(efd_count_big, struct cpt_file, r->state = ~0ULL - 1)
+
 static void creds_group_invalid(void *fixed, void *var)
 {
 	uint32_t g = CPT_INVALID_ID;
@@ -163,7 +184,8 @@ void test_check(void)
 {
 	struct imgw_opts plain = { 0 }, threads = { .threads = true };
 	struct imgw_opts timers = { .timers = true }, mlock = { .mlock = true };
-	struct imgw_opts pipes = { .pipes = true };
+	struct imgw_opts pipes = { .pipes = true }, locks = { .locks = true };
+	struct imgw_opts efd = { .eventfd = true };
 	struct imgw_opts sched = { .sched = true };
 	struct imgw_opts sched_threads = { .sched = true, .threads = true };
 
@@ -181,6 +203,10 @@ void test_check(void)
 	RULE(sched_threads, SCHED, 1, NULL, "");
 	RULE(sched, SCHED, 0, sched_idle_19, "");
 	RULE(sched, SCHED, 0, sched_rr_99, "");
+	RULE(locks, LOCK, 0, NULL, "");
+	RULE(efd, FILE, 1, NULL, "");
+	RULE(efd, FILE, 1, efd_count_big, "");
+	RULE(locks, LOCK, 1, lock_posix_write_eof, "");
 
 	/* The header and the VE. */
 	RULE(plain, VE, 0, ve_other_veid, "veid 7 differs from the header's 101");
@@ -202,6 +228,24 @@ void test_check(void)
 	RULE(pipes, FILE, 3, file_fifo_on_unnamed, "pipe 0 is both unnamed and a FIFO");
 	RULE(pipes, FILE, 0, file_reg_with_pipe, "pipe 1 given for a file that is not one");
 	RULE(pipes, FILE, 3, file_unnamed_with_path, "unnamed pipe with a path");
+	/* Eventfds. */
+	RULE(efd, FILE, 1, efd_count_max, "eventfd counter 18446744073709551615 out of range");
+	RULE(efd, FILE, 1, efd_flags_2, "eventfd flags 0x2 unknown");
+	RULE(efd, FILE, 1, efd_append, "eventfd with flags 0xc02 (O_RDWR, O_NONBLOCK only)");
+	RULE(efd, FILE, 1, efd_rdonly, "eventfd with flags 0x800 (O_RDWR, O_NONBLOCK only)");
+	RULE(efd, FILE, 1, efd_pipe, "pipe 1 given for a file that is not one");
+	RULE(plain, FILE, 0, file_state_on_reg, "state 3/0 given for a file that is not an eventfd");
+	RULE(plain, FILE, 0, file_pad, "reserved field is 1, not 0");
+	/* File locks. */
+	RULE(locks, LOCK, 0, lock_kind_4, "unknown kind 4");
+	RULE(locks, LOCK, 1, lock_type_0, "unknown type 0");
+	RULE(locks, LOCK, 2, lock_file_undefined, "file 1 refers to a FILE not defined before it");
+	RULE(locks, LOCK, 1, lock_owner_undefined, "owner 1 refers to a FILES not defined before it");
+	RULE(locks, LOCK, 0, lock_flock_owner, "owner 0 given for a lock an open file owns");
+	RULE(locks, LOCK, 1, lock_range_reversed, "range 100-99 out of order");
+	RULE(locks, LOCK, 2, lock_range_beyond, "range 100-9223372036854775808 out of order or beyond 9223372036854775807");
+	RULE(locks, LOCK, 0, lock_flock_range, "flock lock on a range (0-10), not the whole file");
+	RULE(locks, LOCK, 1, lock_pid_huge, "pid 4194304 out of range (0..4194303)");
 	RULE(plain, FD, 0, fd_beyond, "fd 64 out of order or beyond max_fds 64");
 	RULE(plain, FD, 0, fd_cloexec_2, "cloexec 2 is not 0 or 1");
 	RULE(plain, FILES, 0, files_two_fds, "1 more FD records of the last FILES expected");
@@ -211,7 +255,7 @@ void test_check(void)
 	RULE(plain, MM, 0, mm_auxv_no_null, "saved auxv has no AT_NULL entry");
 	RULE(mlock, MM, 0, mm_def_flags_other, "def_flags 0x40002000 has bits other than mlockall()'s (0x82000)");
 	RULE(mlock, MM, 0, mm_def_flags_onfault_only, "def_flags 0x80000 locks on fault without locking");
-	RULE(mlock, VMA, 2, vma_onfault_only, "VMA record at offset 1368: vm_flags 0x80003 lock on fault without locking");
+	RULE(mlock, VMA, 2, vma_onfault_only, "VMA record at offset 1384: vm_flags 0x80003 lock on fault without locking");
 	/* Signals. */
 	RULE(plain, SIGHAND, 0, sighand_bad_flags, "signal 14: handler flags 0x200");
 	/* Tasks. */
@@ -224,20 +268,20 @@ void test_check(void)
 	RULE(threads, TASK, 1, thread_as_process, "process 2 shares its mm, files, fs or handlers with an earlier process");
 	DROPPED(threads, CREDS, 1, "TASK pid 2 has no CREDS record");
 	DROPPED(plain, REGS, 0, "TASK pid 1 has no REGS record");
-	DROPPED(plain, TASK, 0, "CREDS record at offset 3496: does not follow a TASK");
+	DROPPED(plain, TASK, 0, "CREDS record at offset 3512: does not follow a TASK");
 	/* Credentials. */
 	RULE(plain, CREDS, 0, creds_uid_invalid, "uid or gid 4294967295 is not valid");
 	RULE(plain, CREDS, 0, creds_group_invalid, "group 4294967295 is not valid");
 	RULE(plain, CREDS, 0, creds_securebits, "securebits 0x100");
 	/* Scheduling attributes. */
-	RULE(sched, TASK, 0, task_zombie, "SCHED record at offset 4080: for zombie 1: a zombie has no scheduling attributes");
+	RULE(sched, TASK, 0, task_zombie, "SCHED record at offset 4096: for zombie 1: a zombie has no scheduling attributes");
 	RULE(sched, SCHED, 0, sched_deadline, "policy 6 is not SCHED_NORMAL, _BATCH, _IDLE, _FIFO or _RR");
 	RULE(sched, SCHED, 0, sched_nice_low, "nice -21 out of range (-20..19)");
 	RULE(sched_threads, SCHED, 1, sched_nice_high, "nice 20 out of range (-20..19)");
 	RULE(sched, SCHED, 0, sched_fifo_prio_0, "rt_priority 0 with policy 1 (1..99 for SCHED_FIFO and _RR, else 0)");
 	RULE(sched, SCHED, 0, sched_fifo_prio_100, "rt_priority 100 with policy 1");
 	RULE(sched_threads, SCHED, 1, sched_batch_prio, "rt_priority 1 with policy 3");
-	RULE(sched, SCHED, 0, sched_flags, "SCHED record at offset 4080: flags 0x2");
+	RULE(sched, SCHED, 0, sched_flags, "SCHED record at offset 4096: flags 0x2");
 	/* FPU state. */
 	RULE(plain, XSAVE, 0, xsave_fx_576, "variable part of 576 bytes exceeds its length 520");
 	RULE(plain, XSAVE, 0, xsave_short_xsave, "format 2 with 512 bytes is neither FXSAVE (512) nor XSAVE (at least 576)");

@@ -154,7 +154,7 @@ static void test_broken(void)
 	BROKEN(file_path, "sbin/init", "path is not absolute");
 	BROKEN(bad_timer, IMGW_TIMER_NO_SIGNAL, "not after its process's SIGNAL record");
 	BROKEN(bad_timer, IMGW_TIMER_ORDER, "id 0 not above the last one (0)");
-	BROKEN(bad_timer, IMGW_TIMER_CLOCK, "POSIX_TIMER record at offset 4984: clock 2");
+	BROKEN(bad_timer, IMGW_TIMER_CLOCK, "POSIX_TIMER record at offset 5000: clock 2");
 	BROKEN(bad_timer, IMGW_TIMER_NOTIFY, "notification 99");
 	BROKEN(bad_timer, IMGW_TIMER_SIGNAL, "signal 65");
 #undef BROKEN

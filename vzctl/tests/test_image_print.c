@@ -58,7 +58,7 @@ static void test_dumpinfo_output(void)
 	img = imgw_image(&o, &len);
 	out = dumpinfo_output(img, len, false, &ret);
 	CHECK_INT(ret, 0);
-	CHECK(strstr(out, "Image version 1.2:") != NULL);
+	CHECK(strstr(out, "Image version 1.3:") != NULL);
 	CHECK(strstr(out, " TASK ") && strstr(out, "pid=1 tgid=1 ppid=0 comm=init"));
 	CHECK(strstr(out, "start=0x600000 end=0x602000 kind=anon-private") != NULL);
 	CHECK(strstr(out, "nr_pages=2") != NULL);
@@ -69,7 +69,7 @@ static void test_dumpinfo_output(void)
 	out = dumpinfo_output(img, len, true, &ret);
 	CHECK_INT(ret, 0);
 	CHECK(json_ok(out));
-	CHECK(!strncmp(out, "{\"header\":{\"version\":\"1.2\"", 26));
+	CHECK(!strncmp(out, "{\"header\":{\"version\":\"1.3\"", 26));
 	CHECK(strstr(out, "\"valid\":true}\n") != NULL);
 	CHECK(strstr(out, "\"path\":\"/a \\\"b\\\"\\\\c\\u000a\\u0001\\u00ff\"") != NULL);
 	CHECK(strstr(out, "\"comm\":\"init\"") != NULL);
@@ -106,6 +106,31 @@ static void test_dumpinfo_output(void)
 	CHECK_INT(ret, 0);
 	CHECK(json_ok(out));
 	CHECK(strstr(out, "\"type\":\"SCHED\",\"index\":0,\"len\":16,\"policy\":\"fifo\",\"rt_priority\":10,\"nice\":-5,\"flags\":\"0x1\"}") != NULL);
+	free(out);
+
+	/* An eventfd: its counter and mode, no path. */
+	free(img);
+	o = (struct imgw_opts){ .eventfd = true };
+	img = imgw_image(&o, &len);
+	out = dumpinfo_output(img, len, false, &ret);
+	CHECK_INT(ret, 0);
+	CHECK(strstr(out, " kind=eventfd flags=0x802 pos=0 mode=0600 count=7 semaphore=yes\n") != NULL);
+	free(out);
+
+	/* File locks: kinds, types, an owner for POSIX only, "eof". */
+	free(img);
+	o = (struct imgw_opts){ .locks = true };
+	img = imgw_image(&o, &len);
+	out = dumpinfo_output(img, len, false, &ret);
+	CHECK_INT(ret, 0);
+	CHECK(strstr(out, " kind=flock type=read file=0 pid=1 start=0 end=eof\n") != NULL);
+	CHECK(strstr(out, " kind=posix type=read file=0 owner=0 pid=1 start=0 end=99\n") != NULL);
+	CHECK(strstr(out, " kind=ofd type=read file=0 pid=1 start=100 end=eof\n") != NULL);
+	free(out);
+	out = dumpinfo_output(img, len, true, &ret);
+	CHECK_INT(ret, 0);
+	CHECK(json_ok(out));
+	CHECK(strstr(out, "\"type\":\"LOCK\",\"index\":1,\"len\":32,\"kind\":\"posix\",\"type\":\"read\"") != NULL);
 	free(out);
 
 	/* Invalid: still one well-formed object, with the reason. */

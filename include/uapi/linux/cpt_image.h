@@ -40,7 +40,7 @@
 #define CPT_IMAGE_MAGIC		"\x79\x1c\x01\x63VZCR"	/* 8 bytes */
 #define CPT_IMAGE_MAGIC_LEN	8
 #define CPT_IMAGE_VERSION_MAJOR	1
-#define CPT_IMAGE_VERSION_MINOR	2
+#define CPT_IMAGE_VERSION_MINOR	3
 #define CPT_IMAGE_VERSION	((CPT_IMAGE_VERSION_MAJOR << 16) | \
 				 CPT_IMAGE_VERSION_MINOR)
 
@@ -60,6 +60,7 @@
 #define CPT_MAX_GROUPS		65536		/* NGROUPS_MAX */
 #define CPT_MAX_HDR_LEN		4096		/* header with extensions */
 #define CPT_MAX_PIPE_SIZE	(1U << 20)	/* pipe-max-size default */
+#define CPT_MAX_LOCKS		65536		/* file locks of a VE */
 #define CPT_PAGE_SIZE		4096
 #define CPT_PID_MAX		4194304		/* PID_MAX_LIMIT */
 #define CPT_USER_TOP		(1ULL << 56)	/* x86_64, 5-level paging */
@@ -101,7 +102,7 @@
  */
 #define CPT_VM_LOCKED		0x00002000ULL	/* VM_LOCKED */
 #define CPT_VM_LOCKONFAULT	0x00080000ULL	/* VM_LOCKONFAULT */
-/* 1.2: the def_flags bits an image may have, and a restore sets. */
+/* 1.3: the def_flags bits an image may have, and a restore sets. */
 #define CPT_MM_DEF_FLAGS	(CPT_VM_LOCKED | CPT_VM_LOCKONFAULT)
 
 /*
@@ -171,7 +172,8 @@ enum cpt_rec_type {
 	CPT_REC_END,		/* struct cpt_end: once, last */
 	CPT_REC_PIPE,		/* 1.2: struct cpt_pipe: a pipe or FIFO */
 	CPT_REC_PIPE_BUF,	/* 1.2: struct cpt_pipe_buf + data */
-	CPT_REC_SCHED,		/* 1.2: struct cpt_sched; for last TASK */
+	CPT_REC_SCHED,		/* 1.3: struct cpt_sched; for last TASK */
+	CPT_REC_LOCK,		/* 1.3: struct cpt_lock: a file lock */
 	CPT_REC_TYPE_MAX
 };
 
@@ -203,6 +205,10 @@ struct cpt_uts {
 #define CPT_FILE_DIR		3
 #define CPT_FILE_PIPE		4	/* 1.2: an end of an unnamed pipe */
 #define CPT_FILE_FIFO		5	/* 1.2: a named FIFO by path */
+#define CPT_FILE_EVENTFD	6	/* 1.3: an eventfd, by its state */
+
+/* cpt_file.state_flags of an EVENTFD */
+#define CPT_EFD_SEMAPHORE	1	/* EFD_SEMAPHORE */
 
 struct cpt_file {
 	__u32	kind;		/* CPT_FILE_* */
@@ -213,6 +219,10 @@ struct cpt_file {
 	__u64	size;		/* i_size at dump, to detect changed files */
 	__u32	path_len;	/* path follows, not NUL-terminated */
 	__u32	pipe;		/* 1.2: PIPE, FIFO: index of a CPT_REC_PIPE */
+	/* 1.3: the state of a file with no path; 0 for other kinds */
+	__u64	state;		/* EVENTFD: the counter */
+	__u32	state_flags;	/* EVENTFD: CPT_EFD_* */
+	__u32	pad;
 };
 
 /*
@@ -243,6 +253,30 @@ struct cpt_fd {
 	__u32	pad;
 };
 
+/*
+ * A file lock, held through FILE @file: a flock(2) lock or an open file
+ * description (OFD) lock, owned by that open file; or a POSIX record
+ * lock, owned by the process whose fd table is FILES @owner.  Written
+ * after the FILES (and its FDs) that first holds the file, or for a
+ * POSIX lock after its owner's.
+ */
+#define CPT_LOCK_FLOCK		1	/* flock(2): the whole file */
+#define CPT_LOCK_POSIX		2	/* fcntl(F_SETLK) */
+#define CPT_LOCK_OFD		3	/* fcntl(F_OFD_SETLK) */
+#define CPT_LOCK_READ		1	/* shared (F_RDLCK, LOCK_SH) */
+#define CPT_LOCK_WRITE		2	/* exclusive (F_WRLCK, LOCK_EX) */
+#define CPT_LOCK_OFFSET_MAX	0x7fffffffffffffffULL	/* to end of file */
+
+struct cpt_lock {
+	__u32	file;		/* index of a CPT_REC_FILE */
+	__u32	owner;		/* POSIX: its CPT_REC_FILES; else CPT_NO_OBJ */
+	__u16	kind;		/* CPT_LOCK_FLOCK, _POSIX, _OFD */
+	__u16	type;		/* CPT_LOCK_READ, _WRITE */
+	__u32	pid;		/* who took it, in the VE; 0: not a VE task */
+	__u64	start;		/* first byte; 0 for FLOCK */
+	__u64	end;		/* last byte, up to CPT_LOCK_OFFSET_MAX */
+};
+
 struct cpt_fs {
 	__u32	umask;
 	__u32	root_len;	/* root path follows, then cwd path */
@@ -255,7 +289,7 @@ struct cpt_mm {
 	__u64	start_brk, brk, start_stack;
 	__u64	arg_start, arg_end, env_start, env_end;
 	__u64	vdso_base;	/* where the vdso was mapped */
-	__u64	def_flags;	/* CPT_MM_DEF_FLAGS bits; restored since 1.2 */
+	__u64	def_flags;	/* CPT_MM_DEF_FLAGS bits; restored since 1.3 */
 	__u32	nr_vmas;
 	__u32	dumpable;
 	__u64	saved_auxv[CPT_AUXV_WORDS];	/* with an AT_NULL (0) pair */
@@ -364,7 +398,7 @@ struct cpt_creds {
 #define CPT_NICE_MAX		19
 #define CPT_RT_PRIO_MAX		99	/* FIFO and RR: 1 to this */
 
-/* 1.2: a live task's scheduling attributes (a zombie has none). */
+/* 1.3: a live task's scheduling attributes (a zombie has none). */
 struct cpt_sched {
 	__s32	nice;		/* CPT_NICE_MIN to CPT_NICE_MAX */
 	__u32	policy;		/* CPT_SCHED_NORMAL, _FIFO, ... */

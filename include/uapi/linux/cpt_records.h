@@ -60,6 +60,7 @@ enum cpt_rec_kind {
 	  s->path_len, CPT_MAX_FILES)					\
 	X(FILES, cpt_files, CPT_RK_OBJECT, NONE, files, 0, CPT_MAX_TASKS) \
 	X(FD, cpt_fd, CPT_RK_MEMBER, FILES, files, 0, CPT_MAX_FDS)	\
+	X(LOCK, cpt_lock, CPT_RK_OBJECT, NONE, locks, 0, CPT_MAX_LOCKS)	\
 	X(FS, cpt_fs, CPT_RK_OBJECT, NONE, fs,				\
 	  (__u64)s->root_len + s->cwd_len, CPT_MAX_TASKS)		\
 	X(MM, cpt_mm, CPT_RK_OBJECT, NONE, mm, s->exe_len, CPT_MAX_TASKS) \

@@ -21,6 +21,8 @@ struct cpt_dump_task;
 struct cpt_rec_view;
 struct rst_image;
 struct rst_task;
+struct task_struct;
+struct file;
 struct vm_area_struct;
 
 struct cpt_resource {
@@ -131,11 +133,28 @@ extern const struct cpt_resource cpt_res_files;
 int files_dump(struct cpt_dump *d, struct cpt_dump_task *dt);
 int files_rst_open(struct rst_image *img);
 int files_rst_build(struct rst_task *rt);
+/* For locks.c: the FILE index of @file in the dump, or -1. */
+int files_dump_index(struct cpt_dump *d, struct file *file);
+/* For locks.c: the open file FILE @idx is, once files_rst_open() ran. */
+struct file *files_rst_filp(struct rst_image *img, u32 idx);
+
+/* res/locks.c: LOCK: flock, POSIX and OFD locks held through FILEs */
+extern const struct cpt_resource cpt_res_locks;
+/*
+ * For files.c: the locks held through the @n open files of fd table
+ * @table of @tsk, after its FDs; FILEs from @first_new on are new here.
+ */
+int locks_dump_table(struct cpt_dump *d, struct task_struct *tsk,
+		     u32 table, struct file *const *files, unsigned int n,
+		     u32 first_new);
+/* For files.c: whether @file holds a lease (which sets O_ASYNC). */
+bool locks_has_lease(struct file *file);
+int locks_rst_open(struct rst_image *img);
+int locks_rst_build(struct rst_task *rt);
 
 /* res/pipe.c: PIPE, PIPE_BUF: pipes and FIFOs behind FILE records */
 extern const struct cpt_resource cpt_res_pipe;
 struct cpt_file;
-struct file;
 /*
  * For files.c: the kind (PIPE or FIFO) and pipe of FILE @f for @file,
  * writing the PIPE first if this is its first file; or -EOPNOTSUPP and
@@ -147,6 +166,17 @@ int pipe_dump_file(struct cpt_dump *d, struct file *file,
 struct file *pipe_rst_file(struct rst_image *img, const struct cpt_file *f,
 			   const char *path);
 int pipe_rst_opened(struct rst_image *img);
+
+/* res/eventfd.c: FILE records of kind EVENTFD */
+/*
+ * For files.c: if @file is an eventfd, fill in FILE @f and return 1;
+ * 0 if it is not one; -EOPNOTSUPP and why in *@why if it cannot be
+ * dumped.
+ */
+int eventfd_dump_file(struct file *file, struct cpt_file *f,
+		      const char **why);
+/* For files.c: a new eventfd with the state of FILE @f. */
+struct file *eventfd_rst_file(struct rst_image *img, const struct cpt_file *f);
 
 /* res/fs.c: FS: root, working directory, umask */
 extern const struct cpt_resource cpt_res_fs;

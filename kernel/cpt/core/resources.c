@@ -22,6 +22,7 @@ const struct cpt_resource *const cpt_resources[] = {
 	&cpt_res_pages,
 	&cpt_res_pipe,
 	&cpt_res_files,
+	&cpt_res_locks,
 	&cpt_res_fs,
 	&cpt_res_signal,
 	&cpt_res_creds,
@@ -114,12 +115,19 @@ const struct cpt_step cpt_steps[] = {
 	 */
 	RST_VE(pipe_rst_opened, "closing spare pipe ends"),
 	/*
+	 * Then the flock and OFD locks whose process is gone: the init
+	 * takes them, as no task would; the others are their takers'
+	 * (below), so that /proc/locks shows who took them.
+	 */
+	RST_VE(locks_rst_open, "file locks of no process"),
+	/*
 	 * Then each task in its own context.  Session and process group
 	 * come first, since children inherit them; then the children are
 	 * created, and build themselves while this task goes on.  A zombie
 	 * stops there.  What a process shares with its threads (memory,
 	 * files, root, handlers) comes before the threads are created, and
-	 * the threads before any credentials: creating a task with a given
+	 * the threads before any credentials; a process's POSIX locks, the
+	 * locks of its fd table, as soon as its fds are in; creating a task with a given
 	 * pid takes the restorer's privileges, which a non-root process's
 	 * leader no longer has once its own are committed.  Memory too
 	 * comes before them, so its locked maps pass the kernel's
@@ -144,6 +152,7 @@ const struct cpt_step cpt_steps[] = {
 	RST_TASK(RST_BUILD, task_rst_rlimits, CPT_LEADER, "resource limits"),
 	RST_TASK(RST_BUILD, mm_rst_build, CPT_LEADER, "memory"),
 	RST_TASK(RST_BUILD, files_rst_build, CPT_LEADER, "open files"),
+	RST_TASK(RST_BUILD, locks_rst_build, CPT_LEADER, "file locks"),
 	RST_TASK(RST_BUILD, fs_rst_build, CPT_LEADER, "root and working directory"),
 	RST_TASK(RST_BUILD, signal_rst_handlers, CPT_LEADER, "signal handlers"),
 	RST_TASK(RST_BUILD, task_rst_threads, CPT_LEADER, "creating threads"),

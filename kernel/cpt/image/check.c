@@ -586,12 +586,47 @@ static int ck_pipe_file(struct cpt_checker *ck, const struct cpt_file *f)
 	return 0;
 }
 
+/*
+ * An eventfd: no path, open read-write (what eventfd() gives) with
+ * O_NONBLOCK at most; a counter a write could have made (below 2^64 - 1);
+ * the semaphore flag at most.
+ */
+#define CK_O_NONBLOCK	04000
+#define CK_O_LARGEFILE	0100000
+
+static int ck_eventfd_file(struct cpt_checker *ck, const struct cpt_file *f,
+			   __u64 var_len)
+{
+	if (f->path_len || var_len)
+		return ck_bad(ck, "eventfd with a path");
+	if (f->pipe)
+		return ck_bad(ck, "pipe %u given for a file that is not one",
+			      f->pipe);
+	if (f->flags & ~(CK_O_RDWR | CK_O_NONBLOCK | CK_O_LARGEFILE) ||
+	    (f->flags & CK_O_ACCMODE) != CK_O_RDWR)
+		return ck_bad(ck, "eventfd with flags %#x (O_RDWR, O_NONBLOCK only)",
+			      f->flags);
+	if (f->state == ~0ULL)
+		return ck_bad(ck, "eventfd counter %llu out of range",
+			      f->state);
+	if (f->state_flags & ~CPT_EFD_SEMAPHORE)
+		return ck_bad(ck, "eventfd flags %#x unknown", f->state_flags);
+	return 0;
+}
+
 static int ck_file(struct cpt_checker *ck, struct cpt_rec_view *v)
 {
 	const struct cpt_file *f = &v->u.cpt_file;
 
-	if (f->kind < CPT_FILE_REG || f->kind > CPT_FILE_FIFO)
+	if (f->kind < CPT_FILE_REG || f->kind > CPT_FILE_EVENTFD)
 		return ck_bad(ck, "unknown kind %u", f->kind);
+	if (f->pad)
+		return ck_bad(ck, "reserved field is %u, not 0", f->pad);
+	if (f->kind == CPT_FILE_EVENTFD)
+		return ck_eventfd_file(ck, f, v->var_len);
+	if (f->state || f->state_flags)
+		return ck_bad(ck, "state %llu/%#x given for a file that is not an eventfd",
+			      f->state, f->state_flags);
 	if (f->kind == CPT_FILE_CHR && !CPT_CHRDEV_ALLOWED(f->rdev))
 		return ck_bad(ck, "character device %#x is not one a VE may hold (null, zero, full, random, urandom)",
 			      f->rdev);
@@ -633,6 +668,41 @@ static int ck_fd(struct cpt_checker *ck, struct cpt_rec_view *v)
 	if (fd->cloexec > 1)
 		return ck_bad(ck, "cloexec %u is not 0 or 1", fd->cloexec);
 	ck->next_min = (__u64)fd->fd + 1;
+	return 0;
+}
+
+/*
+ * A file lock: a known kind and type, through a FILE defined before it;
+ * a POSIX lock's owner a FILES defined before it, no owner for the
+ * others; a byte range the kernel can hold (a flock lock: the file).
+ */
+static int ck_lock(struct cpt_checker *ck, struct cpt_rec_view *v)
+{
+	const struct cpt_lock *l = &v->u.cpt_lock;
+
+	if (l->kind < CPT_LOCK_FLOCK || l->kind > CPT_LOCK_OFD)
+		return ck_bad(ck, "unknown kind %u", l->kind);
+	if (l->type != CPT_LOCK_READ && l->type != CPT_LOCK_WRITE)
+		return ck_bad(ck, "unknown type %u", l->type);
+	if (ck_ref(ck, "file", l->file, CPT_REC_FILE))
+		return -1;
+	if (l->kind == CPT_LOCK_POSIX) {
+		if (ck_ref(ck, "owner", l->owner, CPT_REC_FILES))
+			return -1;
+	} else if (l->owner != CPT_NO_OBJ) {
+		return ck_bad(ck, "owner %u given for a lock an open file owns",
+			      l->owner);
+	}
+	if (l->pid >= CPT_PID_MAX)
+		return ck_bad(ck, "pid %u out of range (0..%u)", l->pid,
+			      CPT_PID_MAX - 1);
+	if (l->start > l->end || l->end > CPT_LOCK_OFFSET_MAX)
+		return ck_bad(ck, "range %llu-%llu out of order or beyond %llu",
+			      l->start, l->end, CPT_LOCK_OFFSET_MAX);
+	if (l->kind == CPT_LOCK_FLOCK &&
+	    (l->start || l->end != CPT_LOCK_OFFSET_MAX))
+		return ck_bad(ck, "flock lock on a range (%llu-%llu), not the whole file",
+			      l->start, l->end);
 	return 0;
 }
 
@@ -1017,6 +1087,7 @@ static int (*const ck_content[CPT_REC_TYPE_MAX])(struct cpt_checker *,
 	[CPT_REC_END]		= ck_end,
 	[CPT_REC_PIPE]		= ck_pipe,
 	[CPT_REC_PIPE_BUF]	= ck_pipe_buf,
+	[CPT_REC_LOCK]		= ck_lock,
 };
 
 /* --- records ------------------------------------------------------------ */

@@ -36,6 +36,7 @@ union cpt_rec_fixed {
 	struct cpt_file		cpt_file;
 	struct cpt_files	cpt_files;
 	struct cpt_fd		cpt_fd;
+	struct cpt_lock		cpt_lock;
 	struct cpt_fs		cpt_fs;
 	struct cpt_mm		cpt_mm;
 	struct cpt_vma		cpt_vma;

@@ -7,11 +7,12 @@
  * reopens in the restored VE's root: the restoring task's root is the
  * VE's, so a path cannot name anything outside it.  Each FILE is opened
  * once, before any task exists, and shared by every fd that referred to
- * it, so shared offsets stay shared.  Pipes and FIFOs are pipe.c's.
+ * it, so shared offsets stay shared.  Pipes and FIFOs are pipe.c's,
+ * eventfds eventfd.c's, the locks held through the files locks.c's.
  * What a path cannot bring back (sockets, deleted files, anonymous
- * inodes, most devices) is refused with an error naming it, until the
- * image can express it; so is signal-driven I/O (O_ASYNC), whose owner
- * the image does not carry.
+ * inodes other than eventfds, most devices) is refused with an error
+ * naming it, until the image can express it; so is signal-driven I/O
+ * (O_ASYNC), whose owner the image does not carry, and a lease.
  */
 #include <linux/fdtable.h>
 #include <linux/file.h>
@@ -87,8 +88,14 @@ static int cpt_dump_file(struct cpt_dump *d, struct files_dump *st,
 	};
 	const char *path = NULL, *why = NULL;
 	int len = 0, err;
+	bool named;
 
-	if (S_ISREG(inode->i_mode)) {
+	err = eventfd_dump_file(file, &f, &why);
+	if (err < 0 && !why)
+		return err;
+	if (err) {
+		/* An eventfd: its state is in the FILE. */
+	} else if (S_ISREG(inode->i_mode)) {
 		f.kind = CPT_FILE_REG;
 	} else if (S_ISDIR(inode->i_mode)) {
 		f.kind = CPT_FILE_DIR;
@@ -102,12 +109,16 @@ static int cpt_dump_file(struct cpt_dump *d, struct files_dump *st,
 	}
 
 	if (file->f_flags & FASYNC)
-		why = "signal-driven I/O (O_ASYNC)";
-	/* An unnamed pipe has no path: it is where the PIPE record says. */
-	if (f.kind && f.kind != CPT_FILE_PIPE &&
-	    d_unlinked(file->f_path.dentry))
+		why = locks_has_lease(file) ? "a lease (F_SETLEASE)" :
+					      "signal-driven I/O (O_ASYNC)";
+	/*
+	 * An unnamed pipe has no path: it is where the PIPE record says; an
+	 * eventfd has none either.  Any other file is its path.
+	 */
+	named = f.kind != CPT_FILE_PIPE && f.kind != CPT_FILE_EVENTFD;
+	if (f.kind && named && d_unlinked(file->f_path.dentry))
 		f.kind = 0;
-	if (f.kind && f.kind != CPT_FILE_PIPE)
+	if (f.kind && named)
 		path = cpt_dump_path(d, &file->f_path, &len);
 	if (!f.kind || why || IS_ERR(path)) {
 		char *name = d_path(&file->f_path, d->pathbuf, PATH_MAX);
@@ -138,6 +149,34 @@ struct cpt_fd_ent {
 	struct file	*file;
 };
 
+/* The locks held through the table's files, after its FDs (locks.c). */
+static int files_dump_locks(struct cpt_dump *d, struct task_struct *tsk,
+			    const struct cpt_fd_ent *ents, unsigned int n,
+			    u32 table, u32 first_new)
+{
+	struct file **filps;
+	unsigned int i;
+	int err;
+
+	if (!n)
+		return 0;
+	filps = kvmalloc_array(n, sizeof(*filps), GFP_KERNEL);
+	if (!filps)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		filps[i] = ents[i].file;
+	err = locks_dump_table(d, tsk, table, filps, n, first_new);
+	kvfree(filps);
+	return err;
+}
+
+int files_dump_index(struct cpt_dump *d, struct file *file)
+{
+	struct files_dump *st = cpt_dump_state(d, &cpt_res_files);
+
+	return cpt_obj_find(&st->filps, file);
+}
+
 /* Writes the FILE records it needs, then FILES and FDs; returns index. */
 static int cpt_dump_files(struct cpt_dump *d, struct files_dump *st,
 			  struct task_struct *tsk)
@@ -147,6 +186,7 @@ static int cpt_dump_files(struct cpt_dump *d, struct files_dump *st,
 	unsigned int n = 0, max = 0, fd = 0, i;
 	struct cpt_files fr = {};
 	unsigned int table_size;
+	u32 first_new = st->filps.nr;
 	int err = 0, idx;
 
 	for (;;) {
@@ -229,6 +269,8 @@ static int cpt_dump_files(struct cpt_dump *d, struct files_dump *st,
 
 		err = cpt_write_record(&d->w, CPT_REC_FD, 0, &e, sizeof(e));
 	}
+	if (!err)
+		err = files_dump_locks(d, tsk, ents, n, st->tables.nr, first_new);
 	for (i = 0; i < n; i++)
 		fput(ents[i].file);
 	kvfree(ents);
@@ -361,6 +403,13 @@ static int rst_open_file(struct rst_image *img, struct rst_file *rf)
 	struct inode *inode;
 	loff_t pos;
 
+	if (f->kind == CPT_FILE_EVENTFD) {
+		filp = eventfd_rst_file(img, f);
+		if (IS_ERR(filp))
+			return PTR_ERR(filp);
+		rf->filp = filp;
+		return 0;
+	}
 	if (f->kind == CPT_FILE_PIPE || f->kind == CPT_FILE_FIFO) {
 		filp = pipe_rst_file(img, f, rf->path);
 		if (IS_ERR(filp))
@@ -394,6 +443,14 @@ static int rst_open_file(struct rst_image *img, struct rst_file *rf)
 	}
 	rf->filp = filp;
 	return 0;
+}
+
+struct file *files_rst_filp(struct rst_image *img, u32 idx)
+{
+	struct files_rst *st = rst_state(img, &cpt_res_files);
+
+	/* The checker let only FILEs defined before through. */
+	return st->files[idx].filp;
 }
 
 int files_rst_open(struct rst_image *img)

@@ -160,7 +160,7 @@ int sched_rst_build(struct rst_task *rt)
 	struct sched_attr attr = { .size = sizeof(attr) };
 	int err;
 
-	/* An image before 1.2: the task keeps what it was created with. */
+	/* An image before 1.3: the task keeps what it was created with. */
 	if (!rs || !rs->has)
 		return 0;
 	s = &rs->s;

@@ -64,6 +64,90 @@ static const char *task_own_namespace(struct cpt_dump *d,
 	return what;
 }
 
+/* Whether one of the dump's first @idx tasks satisfies @match. */
+static bool task_dumped_before(struct cpt_dump *d, unsigned int idx,
+			       bool (*match)(struct task_struct *t, pid_t nr,
+					     struct pid_namespace *ns),
+			       pid_t nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < idx && i < d->nr_tasks; i++)
+		if (thread_group_leader(d->tasks[i]) &&
+		    match(d->tasks[i], nr, d->ve->pid_ns))
+			return true;
+	return false;
+}
+
+static bool task_is_pid(struct task_struct *t, pid_t nr,
+			struct pid_namespace *ns)
+{
+	return task_tgid_nr_ns(t, ns) == nr;
+}
+
+static bool task_in_group(struct task_struct *t, pid_t nr,
+			  struct pid_namespace *ns)
+{
+	return task_pgrp_nr_ns(t, ns) == nr;
+}
+
+/*
+ * Whether the restore can put process @tsk, the dump's task @idx, in its
+ * session and process group, as task_rst_session() does.  A process
+ * leads its session, inherits it from its parent, or joins it
+ * (ksys_join_session()); a session whose leader has exited (a daemon
+ * that forked twice) is made again by its first member.  A session whose
+ * leader is in the VE must have been restored before: the leader comes
+ * first.  A process leads its group, inherits it, joins its session's
+ * own group with the session, or joins a group that a task restored
+ * before it is in.
+ */
+static int task_dump_session(struct cpt_dump *d, struct task_struct *tsk,
+			     unsigned int idx)
+{
+	struct pid_namespace *ns = d->ve->pid_ns;
+	pid_t pid = task_tgid_nr_ns(tsk, ns);
+	pid_t sid = task_session_nr_ns(tsk, ns);
+	pid_t pgid = task_pgrp_nr_ns(tsk, ns);
+	pid_t psid = 0, ppgid = 0, ppid = 0;
+	bool sid_leader;
+	struct task_struct *parent;
+
+	rcu_read_lock();
+	parent = rcu_dereference(tsk->real_parent);
+	if (ve_owns_task(d->ve, parent)) {
+		ppid = task_tgid_nr_ns(parent, ns);
+		psid = task_session_nr_ns(parent, ns);
+		ppgid = task_pgrp_nr_ns(parent, ns);
+	}
+	sid_leader = sid && pid_task(find_pid_ns(sid, ns), PIDTYPE_PID);
+	rcu_read_unlock();
+	/* The VE's init is given its session and group by the restore. */
+	if (!ppid)
+		return 0;
+	if (sid != pid && sid != psid) {
+		if (!sid) {
+			cpt_err(d->ctx, "task %d (%s) is in a session outside the VE: not supported",
+				pid, tsk->comm);
+			return -EOPNOTSUPP;
+		}
+		if (sid_leader && !task_dumped_before(d, idx, task_is_pid, sid)) {
+			cpt_err(d->ctx, "task %d (%s) is in session %d, whose leader comes after it: not supported yet",
+				pid, tsk->comm, sid);
+			return -EOPNOTSUPP;
+		}
+		/* Joining the session, it joins the session's group too. */
+		if (pgid == sid)
+			return 0;
+	}
+	if (pgid == pid || pgid == ppgid ||
+	    task_dumped_before(d, idx, task_in_group, pgid))
+		return 0;
+	cpt_err(d->ctx, "task %d (%s) is in process group %d, which no task before it is in: not supported yet",
+		pid, tsk->comm, pgid);
+	return -EOPNOTSUPP;
+}
+
 /*
  * What the restore cannot rebuild yet, refused by name, so that the VE
  * runs on instead of a dump that cannot be restored.
@@ -72,7 +156,13 @@ int task_dump_check(struct cpt_dump *d, struct cpt_dump_task *dt)
 {
 	struct task_struct *tsk = dt->tsk;
 	const char *what = NULL;
+	int err;
 
+	if (thread_group_leader(tsk)) {
+		err = task_dump_session(d, tsk, d->nr_written);
+		if (err)
+			return err;
+	}
 	if (dt->zombie)
 		return 0;
 	if (tsk->seccomp.mode != SECCOMP_MODE_DISABLED)
@@ -170,10 +260,12 @@ int task_rst_session(struct rst_task *rt)
 	if (rst_is_leader(rt)) {
 		if (t->sid == t->pid && task_session_vnr(current) != t->sid)
 			err = ksys_setsid();
-		if (err >= 0 && task_session_vnr(current) != t->sid) {
-			cpt_err(img->ctx, "session %u of task %u (%s) has no leader in the VE: not supported yet",
-				t->sid, t->pid, t->comm);
-			err = -EOPNOTSUPP;
+		else if (task_session_vnr(current) != t->sid)
+			err = ksys_join_session(t->sid, t->pgid == t->sid);
+		if (err < 0 || task_session_vnr(current) != t->sid) {
+			cpt_err(img->ctx, "task %u (%s) cannot join session %u: %ld",
+				t->pid, t->comm, t->sid, err);
+			err = err < 0 ? err : -EINVAL;
 		}
 		if (err >= 0 && task_pgrp_vnr(current) != t->pgid)
 			err = ksys_setpgid(0, t->pgid);
