@@ -124,6 +124,7 @@ static const char *file_kind(uint32_t kind)
 	case CPT_FILE_PIPE: return "pipe";
 	case CPT_FILE_FIFO: return "fifo";
 	case CPT_FILE_EVENTFD: return "eventfd";
+	case CPT_FILE_SIGNALFD: return "signalfd";
 	}
 	return "?";
 }
@@ -193,6 +194,8 @@ static void emit_fields(const struct emitter *e, const struct img_record *rec)
 			emit_u(e, "count", rec->u.cpt_file.state);
 			if (rec->u.cpt_file.state_flags & CPT_EFD_SEMAPHORE)
 				emit_s(e, "semaphore", "yes", 3);
+		} else if (rec->u.cpt_file.kind == CPT_FILE_SIGNALFD) {
+			emit_x(e, "sigmask", rec->u.cpt_file.state);
 		} else if (rec->u.cpt_file.kind != CPT_FILE_PIPE) {
 			emit_s(e, "path", (const char *)rec->var, rec->var_len);
 		}

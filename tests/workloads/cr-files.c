@@ -20,6 +20,9 @@
  *   fd 16   an eventfd holding 5; fd 17 an eventfd in semaphore mode
  *           (O_NONBLOCK) holding 3; fd 18 an eventfd (O_NONBLOCK) shared
  *           with the child, which adds 1 to it each round
+ *   fd 19   a signalfd (O_NONBLOCK) for SIGUSR2, which this process
+ *           blocks and has pending between rounds: each round reads it
+ *           from the signalfd, finds no second one, and raises it again
  *
  * and file locks (checked from a fresh probe process each round, and in
  * /proc/locks):
@@ -49,6 +52,7 @@
 #include <stdbool.h>
 #include <sys/eventfd.h>
 #include <sys/file.h>
+#include <sys/signalfd.h>
 #include <sys/resource.h>
 
 #define DATA	"/var/lib/cr/data"
@@ -372,6 +376,22 @@ static void eventfd_check(int round)
 		 fcntl(18, F_GETFL));
 }
 
+/* The pending SIGUSR2, read through the signalfd; then pending again. */
+static void signalfd_check(int round)
+{
+	struct signalfd_siginfo si = { 0 };
+	ssize_t n = read(19, &si, sizeof(si));
+	int again = read(19, &si, sizeof(si)) < 0 ? errno : 0;
+
+	cr_check(round, n == sizeof(si) && si.ssi_signo == SIGUSR2 &&
+		 si.ssi_pid == (uint32_t)getpid(), "signalfd",
+		 "read %zd: signal %u from pid %u, want SIGUSR2 from %d", n,
+		 si.ssi_signo, si.ssi_pid, (int)getpid());
+	cr_check(round, again == EAGAIN && (fcntl(19, F_GETFL) & O_NONBLOCK),
+		 "signalfd-once", "second read: %s", strerror(again));
+	raise(SIGUSR2);
+}
+
 static int want(int fd, int wantfd, const char *what, int round)
 {
 	if (fd != wantfd) {
@@ -498,6 +518,15 @@ int main(void)
 		}
 	}
 
+	{
+		sigset_t usr2;
+
+		sigemptyset(&usr2);
+		sigaddset(&usr2, SIGUSR2);
+		sigprocmask(SIG_BLOCK, &usr2, NULL);
+		want(signalfd(-1, &usr2, SFD_NONBLOCK), 19, "signalfd", 0);
+		raise(SIGUSR2);
+	}
 	log_size = 7;
 	cr_line(0, "READY cr-files pid %d child %d locker %d", getpid(), child, locker);
 	for (;;) {
@@ -618,6 +647,7 @@ int main(void)
 			cr_check(round, write(10, "x", 1) == 1, "dev-null", "write fd 10");
 		}
 		eventfd_check(round);
+		signalfd_check(round);
 		{
 			pid_t probe = fork();
 			int status = -1;

@@ -237,7 +237,10 @@ static void write_pipes(struct imgw *w)
 	imgw_rec(w, CPT_REC_FILE, 3, &end, sizeof(end), path, end.path_len);
 }
 
-/* After FILE 0: an eventfd in semaphore mode with 7 in it (FILE 1). */
+/*
+ * After FILE 0: an eventfd in semaphore mode with 7 in it (FILE 1), a
+ * signalfd (FILE 2).
+ */
 static void write_eventfd(struct imgw *w)
 {
 	struct cpt_file efd = { .kind = CPT_FILE_EVENTFD, .mode = 0600,
@@ -245,6 +248,11 @@ static void write_eventfd(struct imgw *w)
 				.state_flags = CPT_EFD_SEMAPHORE };
 
 	imgw_rec(w, CPT_REC_FILE, 1, &efd, sizeof(efd), NULL, 0);
+	/* A signalfd for SIGUSR1 and SIGUSR2 (FILE 2). */
+	efd.kind = CPT_FILE_SIGNALFD;
+	efd.state = (1ULL << (10 - 1)) | (1ULL << (12 - 1));
+	efd.state_flags = 0;
+	imgw_rec(w, CPT_REC_FILE, 2, &efd, sizeof(efd), NULL, 0);
 }
 
 /*
@@ -353,7 +361,7 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 		files.nr_fds = 4;
 	} else if (o->eventfd) {
 		write_eventfd(&w);
-		files.nr_fds = 2;
+		files.nr_fds = 3;
 	}
 	imgw_rec(&w, CPT_REC_FILES, 0, &files, sizeof(files), NULL, 0);
 	imgw_rec(&w, CPT_REC_FD, 0, &fd, sizeof(fd), NULL, 0);

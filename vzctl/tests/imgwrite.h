@@ -57,8 +57,8 @@ struct imgw_opts {
 	bool sched;			/* valid: SCHED records, init's nice -5
 					 * SCHED_FIFO 10 reset on fork, a
 					 * thread's nice 7 SCHED_BATCH */
-	bool eventfd;			/* valid: an eventfd (fd 1), not with
-					 * pipes */
+	bool eventfd;			/* valid: an eventfd (fd 1) and a
+					 * signalfd (fd 2), not with pipes */
 	bool locks;			/* valid: init's flock, POSIX and OFD
 					 * locks on FILE 0 */
 	bool mlock;			/* valid: heap locked, stack locked on

@@ -163,6 +163,9 @@ EDIT(efd_pipe, struct cpt_file, r->pipe = 1)
 EDIT(file_state_on_reg, struct cpt_file, r->state = 3)
 EDIT(file_pad, struct cpt_file, r->pad = 1)
 EDIT(efd_count_big, struct cpt_file, r->state = ~0ULL - 1)
+EDIT(sfd_sigkill, struct cpt_file, r->state |= 1ULL << 8)
+EDIT(sfd_flags, struct cpt_file, r->state_flags = 1)
+EDIT(sfd_wronly, struct cpt_file, r->flags = 1)
 
 static void creds_group_invalid(void *fixed, void *var)
 {
@@ -206,6 +209,7 @@ void test_check(void)
 	RULE(locks, LOCK, 0, NULL, "");
 	RULE(efd, FILE, 1, NULL, "");
 	RULE(efd, FILE, 1, efd_count_big, "");
+	RULE(efd, FILE, 2, NULL, "");
 	RULE(locks, LOCK, 1, lock_posix_write_eof, "");
 
 	/* The header and the VE. */
@@ -236,6 +240,9 @@ void test_check(void)
 	RULE(efd, FILE, 1, efd_pipe, "pipe 1 given for a file that is not one");
 	RULE(plain, FILE, 0, file_state_on_reg, "state 3/0 given for a file that is not an eventfd");
 	RULE(plain, FILE, 0, file_pad, "reserved field is 1, not 0");
+	RULE(efd, FILE, 2, sfd_sigkill, "signalfd mask 0xb00 has SIGKILL or SIGSTOP");
+	RULE(efd, FILE, 2, sfd_flags, "signalfd flags 0x1 unknown");
+	RULE(efd, FILE, 2, sfd_wronly, "signalfd with flags 0x1 (O_RDWR, O_NONBLOCK only)");
 	/* File locks. */
 	RULE(locks, LOCK, 0, lock_kind_4, "unknown kind 4");
 	RULE(locks, LOCK, 1, lock_type_0, "unknown type 0");

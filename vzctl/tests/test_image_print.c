@@ -115,6 +115,7 @@ static void test_dumpinfo_output(void)
 	out = dumpinfo_output(img, len, false, &ret);
 	CHECK_INT(ret, 0);
 	CHECK(strstr(out, " kind=eventfd flags=0x802 pos=0 mode=0600 count=7 semaphore=yes\n") != NULL);
+	CHECK(strstr(out, " kind=signalfd flags=0x802 pos=0 mode=0600 sigmask=0xa00\n") != NULL);
 	free(out);
 
 	/* File locks: kinds, types, an owner for POSIX only, "eof". */

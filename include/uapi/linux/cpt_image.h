@@ -206,6 +206,7 @@ struct cpt_uts {
 #define CPT_FILE_PIPE		4	/* 1.2: an end of an unnamed pipe */
 #define CPT_FILE_FIFO		5	/* 1.2: a named FIFO by path */
 #define CPT_FILE_EVENTFD	6	/* 1.3: an eventfd, by its state */
+#define CPT_FILE_SIGNALFD	7	/* 1.3: a signalfd, by its mask */
 
 /* cpt_file.state_flags of an EVENTFD */
 #define CPT_EFD_SEMAPHORE	1	/* EFD_SEMAPHORE */
@@ -220,7 +221,8 @@ struct cpt_file {
 	__u32	path_len;	/* path follows, not NUL-terminated */
 	__u32	pipe;		/* 1.2: PIPE, FIFO: index of a CPT_REC_PIPE */
 	/* 1.3: the state of a file with no path; 0 for other kinds */
-	__u64	state;		/* EVENTFD: the counter */
+	__u64	state;		/* EVENTFD: the counter; SIGNALFD: the
+				 * signals it reads, bit N-1 for N */
 	__u32	state_flags;	/* EVENTFD: CPT_EFD_* */
 	__u32	pad;
 };

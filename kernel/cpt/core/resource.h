@@ -178,6 +178,13 @@ int eventfd_dump_file(struct file *file, struct cpt_file *f,
 /* For files.c: a new eventfd with the state of FILE @f. */
 struct file *eventfd_rst_file(struct rst_image *img, const struct cpt_file *f);
 
+/* res/signalfd.c: FILE records of kind SIGNALFD */
+/* For files.c: as eventfd_dump_file(), for a signalfd. */
+int signalfd_dump_file(struct file *file, struct cpt_file *f,
+		       const char **why);
+/* For files.c: a new signalfd with the mask of FILE @f. */
+struct file *signalfd_rst_file(struct rst_image *img, const struct cpt_file *f);
+
 /* res/fs.c: FS: root, working directory, umask */
 extern const struct cpt_resource cpt_res_fs;
 int fs_dump(struct cpt_dump *d, struct cpt_dump_task *dt);

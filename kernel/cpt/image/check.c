@@ -614,18 +614,47 @@ static int ck_eventfd_file(struct cpt_checker *ck, const struct cpt_file *f,
 	return 0;
 }
 
+/*
+ * A signalfd: no path, open read-write with O_NONBLOCK at most, a mask
+ * without SIGKILL and SIGSTOP (signalfd() drops them), no flags.
+ */
+#define CK_SIGKILL_BIT	(1ULL << (9 - 1))
+#define CK_SIGSTOP_BIT	(1ULL << (19 - 1))
+
+static int ck_signalfd_file(struct cpt_checker *ck, const struct cpt_file *f,
+			    __u64 var_len)
+{
+	if (f->path_len || var_len)
+		return ck_bad(ck, "signalfd with a path");
+	if (f->pipe)
+		return ck_bad(ck, "pipe %u given for a file that is not one",
+			      f->pipe);
+	if (f->flags & ~(CK_O_RDWR | CK_O_NONBLOCK | CK_O_LARGEFILE) ||
+	    (f->flags & CK_O_ACCMODE) != CK_O_RDWR)
+		return ck_bad(ck, "signalfd with flags %#x (O_RDWR, O_NONBLOCK only)",
+			      f->flags);
+	if (f->state & (CK_SIGKILL_BIT | CK_SIGSTOP_BIT))
+		return ck_bad(ck, "signalfd mask %#llx has SIGKILL or SIGSTOP",
+			      f->state);
+	if (f->state_flags)
+		return ck_bad(ck, "signalfd flags %#x unknown", f->state_flags);
+	return 0;
+}
+
 static int ck_file(struct cpt_checker *ck, struct cpt_rec_view *v)
 {
 	const struct cpt_file *f = &v->u.cpt_file;
 
-	if (f->kind < CPT_FILE_REG || f->kind > CPT_FILE_EVENTFD)
+	if (f->kind < CPT_FILE_REG || f->kind > CPT_FILE_SIGNALFD)
 		return ck_bad(ck, "unknown kind %u", f->kind);
 	if (f->pad)
 		return ck_bad(ck, "reserved field is %u, not 0", f->pad);
 	if (f->kind == CPT_FILE_EVENTFD)
 		return ck_eventfd_file(ck, f, v->var_len);
+	if (f->kind == CPT_FILE_SIGNALFD)
+		return ck_signalfd_file(ck, f, v->var_len);
 	if (f->state || f->state_flags)
-		return ck_bad(ck, "state %llu/%#x given for a file that is not an eventfd",
+		return ck_bad(ck, "state %llu/%#x given for a file that is not an eventfd or signalfd",
 			      f->state, f->state_flags);
 	if (f->kind == CPT_FILE_CHR && !CPT_CHRDEV_ALLOWED(f->rdev))
 		return ck_bad(ck, "character device %#x is not one a VE may hold (null, zero, full, random, urandom)",

@@ -8,9 +8,10 @@
  * VE's, so a path cannot name anything outside it.  Each FILE is opened
  * once, before any task exists, and shared by every fd that referred to
  * it, so shared offsets stay shared.  Pipes and FIFOs are pipe.c's,
- * eventfds eventfd.c's, the locks held through the files locks.c's.
+ * eventfds and signalfds eventfd.c's and signalfd.c's, the locks held
+ * through the files locks.c's.
  * What a path cannot bring back (sockets, deleted files, anonymous
- * inodes other than eventfds, most devices) is refused with an error
+ * inodes other than eventfds and signalfds, most devices) is refused with an error
  * naming it, until the image can express it; so is signal-driven I/O
  * (O_ASYNC), whose owner the image does not carry, and a lease.
  */
@@ -91,10 +92,12 @@ static int cpt_dump_file(struct cpt_dump *d, struct files_dump *st,
 	bool named;
 
 	err = eventfd_dump_file(file, &f, &why);
+	if (!err)
+		err = signalfd_dump_file(file, &f, &why);
 	if (err < 0 && !why)
 		return err;
 	if (err) {
-		/* An eventfd: its state is in the FILE. */
+		/* An eventfd or signalfd: its state is in the FILE. */
 	} else if (S_ISREG(inode->i_mode)) {
 		f.kind = CPT_FILE_REG;
 	} else if (S_ISDIR(inode->i_mode)) {
@@ -113,9 +116,10 @@ static int cpt_dump_file(struct cpt_dump *d, struct files_dump *st,
 					      "signal-driven I/O (O_ASYNC)";
 	/*
 	 * An unnamed pipe has no path: it is where the PIPE record says; an
-	 * eventfd has none either.  Any other file is its path.
+	 * eventfd or signalfd has none either.  Any other file is its path.
 	 */
-	named = f.kind != CPT_FILE_PIPE && f.kind != CPT_FILE_EVENTFD;
+	named = f.kind != CPT_FILE_PIPE && f.kind != CPT_FILE_EVENTFD &&
+		f.kind != CPT_FILE_SIGNALFD;
 	if (f.kind && named && d_unlinked(file->f_path.dentry))
 		f.kind = 0;
 	if (f.kind && named)
@@ -403,8 +407,9 @@ static int rst_open_file(struct rst_image *img, struct rst_file *rf)
 	struct inode *inode;
 	loff_t pos;
 
-	if (f->kind == CPT_FILE_EVENTFD) {
-		filp = eventfd_rst_file(img, f);
+	if (f->kind == CPT_FILE_EVENTFD || f->kind == CPT_FILE_SIGNALFD) {
+		filp = f->kind == CPT_FILE_EVENTFD ? eventfd_rst_file(img, f) :
+						     signalfd_rst_file(img, f);
 		if (IS_ERR(filp))
 			return PTR_ERR(filp);
 		rf->filp = filp;

@@ -61,6 +61,16 @@ static bool locks_file_in(struct file *file, struct file *const *files,
 	return false;
 }
 
+/* Whether @inode has any lock at all (a hint, without the lock). */
+static bool locks_inode_may_hold(struct inode *inode)
+{
+	struct file_lock_context *ctx = locks_inode_context(inode);
+
+	return ctx && (!list_empty_careful(&ctx->flc_flock) ||
+		       !list_empty_careful(&ctx->flc_posix) ||
+		       !list_empty_careful(&ctx->flc_lease));
+}
+
 /*
  * What of the locks on @file's inode belongs in the image, @file held in
  * fd table @owner (whose files are @files): the flock and OFD locks of
@@ -176,8 +186,12 @@ int locks_dump_table(struct cpt_dump *d, struct task_struct *tsk,
 		int idx = files_dump_index(d, files[i]);
 		const char *why = NULL;
 
-		/* Each open file once, however many fds it has here. */
-		if (locks_file_in(files[i], files, i))
+		/*
+		 * Each open file once, however many fds it has here; most
+		 * files never held a lock, and cost no search.
+		 */
+		if (!locks_inode_may_hold(file_inode(files[i])) ||
+		    locks_file_in(files[i], files, i))
 			continue;
 		nr = locks_collect(st, files[i], idx >= first_new, tsk->files,
 				   files, n, &why);

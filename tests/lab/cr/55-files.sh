@@ -3,7 +3,8 @@
 # init): offsets (shared by dup and fork, separate descriptions), access
 # and O_APPEND flags, close-on-exec, directory fds, /dev/zero, urandom,
 # null, cwd in a subdirectory, umask 027, eventfds (counter, semaphore
-# mode, one shared with a child); and file locks: POSIX record
+# mode, one shared with a child), a signalfd with a signal pending; and
+# file locks: POSIX record
 # locks, flock and OFD locks, one taken by a child that has exited, one
 # held by a uid-1000 process, which also waits in F_SETLKW for a lock of
 # its parent's.  Two cycles on node2, then an online migration to node3,
