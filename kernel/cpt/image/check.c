@@ -587,52 +587,40 @@ static int ck_pipe_file(struct cpt_checker *ck, const struct cpt_file *f)
 }
 
 /*
- * An eventfd: no path, open read-write (what eventfd() gives) with
- * O_NONBLOCK at most; a counter a write could have made (below 2^64 - 1);
- * the semaphore flag at most.
+ * An eventfd or a signalfd: no path, open read-write (what eventfd() and
+ * signalfd() give) with O_NONBLOCK at most.  An eventfd's counter is one
+ * a write could have made (below 2^64 - 1), with the semaphore flag at
+ * most; a signalfd's mask never has SIGKILL or SIGSTOP (signalfd() drops
+ * them), and it has no flags.
  */
 #define CK_O_NONBLOCK	04000
 #define CK_O_LARGEFILE	0100000
-
-static int ck_eventfd_file(struct cpt_checker *ck, const struct cpt_file *f,
-			   __u64 var_len)
-{
-	if (f->path_len || var_len)
-		return ck_bad(ck, "eventfd with a path");
-	if (f->pipe)
-		return ck_bad(ck, "pipe %u given for a file that is not one",
-			      f->pipe);
-	if (f->flags & ~(CK_O_RDWR | CK_O_NONBLOCK | CK_O_LARGEFILE) ||
-	    (f->flags & CK_O_ACCMODE) != CK_O_RDWR)
-		return ck_bad(ck, "eventfd with flags %#x (O_RDWR, O_NONBLOCK only)",
-			      f->flags);
-	if (f->state == ~0ULL)
-		return ck_bad(ck, "eventfd counter %llu out of range",
-			      f->state);
-	if (f->state_flags & ~CPT_EFD_SEMAPHORE)
-		return ck_bad(ck, "eventfd flags %#x unknown", f->state_flags);
-	return 0;
-}
-
-/*
- * A signalfd: no path, open read-write with O_NONBLOCK at most, a mask
- * without SIGKILL and SIGSTOP (signalfd() drops them), no flags.
- */
 #define CK_SIGKILL_BIT	(1ULL << (9 - 1))
 #define CK_SIGSTOP_BIT	(1ULL << (19 - 1))
 
-static int ck_signalfd_file(struct cpt_checker *ck, const struct cpt_file *f,
-			    __u64 var_len)
+static int ck_anon_file(struct cpt_checker *ck, const struct cpt_file *f,
+			__u64 var_len)
 {
+	const char *what = f->kind == CPT_FILE_EVENTFD ? "eventfd" : "signalfd";
+
 	if (f->path_len || var_len)
-		return ck_bad(ck, "signalfd with a path");
+		return ck_bad(ck, "%s with a path", what);
 	if (f->pipe)
 		return ck_bad(ck, "pipe %u given for a file that is not one",
 			      f->pipe);
 	if (f->flags & ~(CK_O_RDWR | CK_O_NONBLOCK | CK_O_LARGEFILE) ||
 	    (f->flags & CK_O_ACCMODE) != CK_O_RDWR)
-		return ck_bad(ck, "signalfd with flags %#x (O_RDWR, O_NONBLOCK only)",
-			      f->flags);
+		return ck_bad(ck, "%s with flags %#x (O_RDWR, O_NONBLOCK only)",
+			      what, f->flags);
+	if (f->kind == CPT_FILE_EVENTFD) {
+		if (f->state == ~0ULL)
+			return ck_bad(ck, "eventfd counter %llu out of range",
+				      f->state);
+		if (f->state_flags & ~CPT_EFD_SEMAPHORE)
+			return ck_bad(ck, "eventfd flags %#x unknown",
+				      f->state_flags);
+		return 0;
+	}
 	if (f->state & (CK_SIGKILL_BIT | CK_SIGSTOP_BIT))
 		return ck_bad(ck, "signalfd mask %#llx has SIGKILL or SIGSTOP",
 			      f->state);
@@ -649,10 +637,8 @@ static int ck_file(struct cpt_checker *ck, struct cpt_rec_view *v)
 		return ck_bad(ck, "unknown kind %u", f->kind);
 	if (f->pad)
 		return ck_bad(ck, "reserved field is %u, not 0", f->pad);
-	if (f->kind == CPT_FILE_EVENTFD)
-		return ck_eventfd_file(ck, f, v->var_len);
-	if (f->kind == CPT_FILE_SIGNALFD)
-		return ck_signalfd_file(ck, f, v->var_len);
+	if (f->kind == CPT_FILE_EVENTFD || f->kind == CPT_FILE_SIGNALFD)
+		return ck_anon_file(ck, f, v->var_len);
 	if (f->state || f->state_flags)
 		return ck_bad(ck, "state %llu/%#x given for a file that is not an eventfd or signalfd",
 			      f->state, f->state_flags);
