@@ -28,7 +28,11 @@
 #   cr_host_pid NODE VEID VEPID    the host pid of VE pid VEPID, in $OUT
 #   cr_setup NODE...               build the workloads, copy them to the nodes
 #   cr_make_ve NODE VEID WORKLOAD [ARGS...]
-#                                  fresh VE with that workload as init
+#                                  fresh VE with that workload as init;
+#                                  the workloads named in $CR_VE_EXTRA
+#                                  (e.g. CR_VE_EXTRA=cr-unix cr_begin ...)
+#                                  are installed in its /sbin too, for an
+#                                  init that starts them
 #   cr_start NODE VEID [TIMEOUT]   vzctl start, wait for R0 READY
 #   cr_round NODE VEID ROUND [CMD] [TIMEOUT] [LABEL]
 #                                  trigger a round, wait for its DONE, one
@@ -67,13 +71,18 @@ cr_setup() {
 
 # cr_make_ve NODE VEID WORKLOAD [ARGS...]
 cr_make_ve() {
-	local node=$1 v=$2 w=$3
+	local node=$1 v=$2 w=$3 x extra=
 	shift 3
+	for x in ${CR_VE_EXTRA:-}; do
+		extra="$extra
+		cp $CR_NODE_DIR/$x \$p/sbin/$x
+		chmod 755 \$p/sbin/$x"
+	done
 	ve_cleanup "$node" "$v"
 	on "$node" "rm -f /vz/dump/Dump.$v /vz/dump/Dump.$v.tmp; vzctl create $v --ostemplate busybox"
 	[ "$RC" = 0 ] || { fail "create VE $v" "$OUT"; return 1; }
 	on "$node" "set -e; p=/vz/private/$v
-		cp $CR_NODE_DIR/$w \$p/sbin/$w
+		cp $CR_NODE_DIR/$w \$p/sbin/$w$extra
 		rm -f \$p/sbin/init
 		printf '#!/bin/sh\nexec /sbin/$w $*\n' >\$p/sbin/init
 		chmod 755 \$p/sbin/init \$p/sbin/$w

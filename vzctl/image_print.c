@@ -125,6 +125,7 @@ static const char *file_kind(uint32_t kind)
 	case CPT_FILE_FIFO: return "fifo";
 	case CPT_FILE_EVENTFD: return "eventfd";
 	case CPT_FILE_SIGNALFD: return "signalfd";
+	case CPT_FILE_UNIX: return "unix";
 	}
 	return "?";
 }
@@ -166,6 +167,113 @@ static const char *lock_kind(uint32_t kind)
 	return "?";
 }
 
+static const char *sock_type(uint32_t type)
+{
+	switch (type) {
+	case CPT_SOCK_STREAM: return "stream";
+	case CPT_SOCK_DGRAM: return "dgram";
+	case CPT_SOCK_SEQPACKET: return "seqpacket";
+	}
+	return "?";
+}
+
+static const char *unix_state(uint32_t state)
+{
+	switch (state) {
+	case CPT_UNIX_UNCONNECTED: return "unconnected";
+	case CPT_UNIX_LISTEN: return "listen";
+	case CPT_UNIX_CONNECTED: return "connected";
+	}
+	return "?";
+}
+
+/*
+ * A unix socket address (sun_path as the kernel keeps it): "@name" for
+ * an abstract one, the path without its NUL for the others, escaped as
+ * any string; nothing for none.
+ */
+static void emit_unix_addr(const struct emitter *e, const char *name,
+			   const uint8_t *a, uint32_t len)
+{
+	char buf[CPT_UNIX_ADDR_MAX + 1];
+
+	if (!a || !len || len > CPT_UNIX_ADDR_MAX)
+		return;
+	if (a[0]) {
+		emit_s(e, name, (const char *)a, len - 1);
+		return;
+	}
+	buf[0] = '@';
+	memcpy(buf + 1, a + 1, len - 1);
+	emit_s(e, name, buf, len);
+}
+
+/* A UNIX_SOCK reference, where CPT_UNIX_PEER_NEXT is "next". */
+static void emit_usock_ref(const struct emitter *e, const char *name,
+			   uint32_t v)
+{
+	if (v != CPT_UNIX_PEER_NEXT)
+		emit_ref(e, name, v);
+	else
+		emit_s(e, name, "next", 4);
+}
+
+static void emit_unix_sock(const struct emitter *e,
+			   const struct img_record *rec)
+{
+	const struct cpt_unix_sock *s = &rec->u.cpt_unix_sock;
+	const char *str = sock_type(s->type);
+
+	/* Not "type" and "len": JSON has the record's already. */
+	emit_s(e, "sock_type", str, strlen(str));
+	str = unix_state(s->state);
+	emit_s(e, "state", str, strlen(str));
+	emit_usock_ref(e, "peer", s->peer);
+	if (s->flags & CPT_UNIX_EMBRYO)
+		emit_u(e, "listener", s->listener);
+	emit_x(e, "flags", s->flags);
+	emit_x(e, "shutdown", s->shutdown);
+	emit_u(e, "err", s->err);
+	emit_u(e, "backlog", s->backlog);
+	emit_u(e, "sndbuf", s->sndbuf);
+	emit_u(e, "rcvbuf", s->rcvbuf);
+	emit_u(e, "rcvlowat", s->rcvlowat);
+	emit_d(e, "peek_off", s->peek_off);
+	emit_u(e, "rcvtimeo_ns", s->rcvtimeo_ns);
+	emit_u(e, "sndtimeo_ns", s->sndtimeo_ns);
+	emit_u(e, "priority", s->priority);
+	emit_x(e, "mark", s->mark);
+	emit_u(e, "uid", s->uid);
+	emit_u(e, "gid", s->gid);
+	if (s->flags & CPT_UNIX_PEERCRED) {
+		emit_u(e, "peer_pid", s->peer_pid);
+		emit_u(e, "peer_uid", s->peer_uid);
+		emit_u(e, "peer_gid", s->peer_gid);
+		emit_u(e, "peer_ngroups", s->peer_ngroups);
+	}
+	emit_unix_addr(e, "addr", rec->var, s->addr_len);
+	if (s->path_len)
+		emit_s(e, "path", (const char *)rec->var + s->addr_len,
+		       s->path_len);
+}
+
+static void emit_unix_skb(const struct emitter *e,
+			  const struct img_record *rec)
+{
+	const struct cpt_unix_skb *b = &rec->u.cpt_unix_skb;
+
+	emit_u(e, "sock", b->sock);
+	emit_ref(e, "sender", b->sender);
+	emit_u(e, "data_len", b->len);
+	if (b->flags & CPT_UNIX_SKB_CREDS) {
+		emit_u(e, "pid", b->pid);
+		emit_u(e, "uid", b->uid);
+		emit_u(e, "gid", b->gid);
+	}
+	emit_unix_addr(e, "addr", rec->var ? rec->var + b->len : NULL,
+		       b->addr_len);
+}
+
 static void emit_fields(const struct emitter *e, const struct img_record *rec)
 {
 	const char *kind;
@@ -189,8 +297,10 @@ static void emit_fields(const struct emitter *e, const struct img_record *rec)
 			emit_x(e, "rdev", rec->u.cpt_file.rdev);
 		if (rec->u.cpt_file.kind == CPT_FILE_PIPE ||
 		    rec->u.cpt_file.kind == CPT_FILE_FIFO)
-			emit_u(e, "pipe", rec->u.cpt_file.pipe);
-		if (rec->u.cpt_file.kind == CPT_FILE_EVENTFD) {
+			emit_u(e, "pipe", rec->u.cpt_file.object);
+		if (rec->u.cpt_file.kind == CPT_FILE_UNIX) {
+			emit_u(e, "sock", rec->u.cpt_file.object);
+		} else if (rec->u.cpt_file.kind == CPT_FILE_EVENTFD) {
 			emit_u(e, "count", rec->u.cpt_file.state);
 			if (rec->u.cpt_file.state_flags & CPT_EFD_SEMAPHORE)
 				emit_s(e, "semaphore", "yes", 3);
@@ -223,6 +333,12 @@ static void emit_fields(const struct emitter *e, const struct img_record *rec)
 			emit_s(e, "end", "eof", 3);
 		else
 			emit_u(e, "end", rec->u.cpt_lock.end);
+		break;
+	case CPT_REC_UNIX_SOCK:
+		emit_unix_sock(e, rec);
+		break;
+	case CPT_REC_UNIX_SKB:
+		emit_unix_skb(e, rec);
 		break;
 	case CPT_REC_FILES:
 		emit_u(e, "max_fds", rec->u.cpt_files.max_fds);

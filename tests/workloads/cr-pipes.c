@@ -25,8 +25,17 @@
  * it back, so the state is the same for the next round.  Flags
  * (O_NONBLOCK, O_DIRECT, close-on-exec) and capacities are checked too.
  * Commands: "check" (any round).  See crlib.h.
+ *
+ * Arguments: "small" (see resized), "unix": first of all, before any of
+ * the pipes above exist, fork and exec cr-unix from the directory of
+ * argv[0] (/sbin in a VE) as "cr-unix ctl RFD WFD", with a pipe each
+ * way.  This process writes READY once cr-unix said 'r' (set up); each
+ * round it writes the round number to cr-unix, does its own checks
+ * while cr-unix does its (its lines are "unix-..."), and waits for its
+ * 'd' before the round's DONE (check "unix-round").
  */
 #include "crlib.h"
+#include <poll.h>
 
 #define DIR		"/var/lib/cr"
 #define FIFO_RW		DIR "/fifo-rw"
@@ -42,19 +51,80 @@ static uint8_t pattern(unsigned int seed, size_t i)
 
 static uint8_t iobuf[BIG + 4096];
 
-/* A check whose name is not a literal. */
-static void __attribute__((format(printf, 4, 5)))
-result(int round, int ok, const char *name, const char *fmt, ...)
-{
-	char detail[512];
-	va_list ap;
+/* cr-unix beside this process: its round pipe, its answer pipe. */
+static int unix_to = -1, unix_from = -1;
+static pid_t unix_pid;
+#define UNIX_WAIT_MS	40000
 
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-	if (!ok)
-		cr_failures++;
-	cr_line(round, "%s %s %s", ok ? "OK" : "FAIL", name, detail);
+static void start_unix(const char *argv0)
+{
+	const char *slash = strrchr(argv0, '/');
+	char path[256], rfd[16], wfd[16];
+	int to[2], from[2];
+
+	snprintf(path, sizeof(path), "%.*scr-unix", slash ? (int)(slash - argv0 + 1) : 0, argv0);
+	if (pipe(to) || pipe(from)) {
+		cr_fail(0, "unix-start", "pipe: %s", strerror(errno));
+		return;
+	}
+	unix_pid = fork();
+	if (unix_pid == 0) {
+		close(to[1]);
+		close(from[0]);
+		snprintf(rfd, sizeof(rfd), "%d", to[0]);
+		snprintf(wfd, sizeof(wfd), "%d", from[1]);
+		execl(path, path, "ctl", rfd, wfd, (char *)NULL);
+		cr_fail(0, "unix-start", "exec %s: %s", path, strerror(errno));
+		_exit(127);
+	}
+	close(to[0]);
+	close(from[1]);
+	if (unix_pid < 0) {
+		cr_fail(0, "unix-start", "fork: %s", strerror(errno));
+		close(to[1]);
+		close(from[0]);
+		return;
+	}
+	unix_to = to[1];
+	unix_from = from[0];
+	fcntl(unix_to, F_SETFD, FD_CLOEXEC);
+	fcntl(unix_from, F_SETFD, FD_CLOEXEC);
+}
+
+/* cr-unix's next byte within ms: 0 for none in time, -1 if it is gone. */
+static int unix_answer(int ms)
+{
+	struct pollfd p = { .fd = unix_from, .events = POLLIN };
+	char c;
+
+	if (unix_from < 0)
+		return -1;
+	if (poll(&p, 1, ms) != 1)
+		return 0;
+	return read(unix_from, &c, 1) == 1 ? c : -1;
+}
+
+static void unix_round_start(int round)
+{
+	char msg[16];
+	int len = snprintf(msg, sizeof(msg), "%d\n", round);
+
+	if (unix_to >= 0 && write(unix_to, msg, len) != len)
+		cr_fail(round, "unix-round", "telling cr-unix: %s", strerror(errno));
+}
+
+static void unix_round_end(int round)
+{
+	int c;
+
+	if (unix_to < 0) {
+		cr_fail(round, "unix-round", "cr-unix did not start");
+		return;
+	}
+	c = unix_answer(UNIX_WAIT_MS);
+	cr_check(round, c == 'd', "unix-round", "cr-unix %d answered %s", (int)unix_pid,
+		 c == 'd' ? "'d', its checks done" :
+		 c < 0 ? "nothing: it is gone" : c ? "something else" : "nothing in 40 s");
 }
 
 struct pipe_case {
@@ -129,7 +199,7 @@ static void check_pipe(int round, struct pipe_case *pc, int want_size)
 	size_t got = drain(pc->fds[0], iobuf, sizeof(iobuf), &eof);
 	size_t bad = first_bad(iobuf, got, pc->seed);
 
-	result(round, bad == got && got == pc->len && size == want_size, pc->name,
+	cr_result(round, bad == got && got == pc->len && size == want_size, pc->name,
 	       "%zu bytes (want %zu), first wrong at %zu, size %d (want %d)",
 	       got, pc->len, bad, size, want_size);
 	if (put(pc->fds[1], pc->len, pc->seed) != pc->len)
@@ -201,6 +271,10 @@ static void __attribute__((noreturn)) child_main(void)
 
 	close(ping[1]);
 	close(pong[0]);
+	if (unix_to >= 0) {
+		close(unix_to);
+		close(unix_from);
+	}
 	if (setgid(1000) || setuid(1000))
 		_exit(2);
 	for (;;) {
@@ -247,7 +321,7 @@ static void check_fifo_data(int round, const char *name, int rfd, int wfd,
 	int eof;
 	size_t got = drain(rfd, iobuf, sizeof(iobuf), &eof);
 
-	result(round, got == len && first_bad(iobuf, got, seed) == got, name,
+	cr_result(round, got == len && first_bad(iobuf, got, seed) == got, name,
 	       "%zu bytes (want %zu)", got, len);
 	if (put(wfd, len, seed) != len)
 		cr_fail(round, "refill", "%s: %s", name, strerror(errno));
@@ -303,6 +377,7 @@ static void check(int round)
 {
 	int full;
 
+	unix_round_start(round);
 	check_pipe(round, &data_pipe, 65536);
 	/* Still full: not one more byte goes in. */
 	full = write(full_pipe.fds[1], "x", 1) < 0 && errno == EAGAIN;
@@ -314,6 +389,8 @@ static void check(int round)
 	check_child(round);
 	check_fifos(round);
 	check_flags(round);
+	if (unix_pid)
+		unix_round_end(round);
 }
 
 static void make_pipe(int fds[2], int flags, const char *what)
@@ -363,12 +440,16 @@ static void setup_fifos(void)
 int main(int argc, char **argv)
 {
 	static const struct cr_command cmds[] = { { "check", check } };
-	int fds[2];
+	int fds[2], c = 0;
 
 	cr_init_signals();
 	signal(SIGPIPE, SIG_IGN);
-	if (argc > 1 && !strcmp(argv[1], "small"))
-		big_pipe.len = 3000;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "small"))
+			big_pipe.len = 3000;
+		else if (!strcmp(argv[i], "unix"))
+			start_unix(argv[0]);
+	}
 
 	make_pipe(data_pipe.fds, 0, "data");
 	nonblock(data_pipe.fds[0]);
@@ -405,7 +486,11 @@ int main(int argc, char **argv)
 	/* The parent keeps ping[0] too: the child's read end is shared. */
 
 	setup_fifos();
-	cr_line(0, "READY cr-pipes pid %d child %d full %zu resized %zu", getpid(),
-		(int)child, full_pipe.len, big_pipe.len);
+	if (unix_pid > 0 && (c = unix_answer(UNIX_WAIT_MS)) != 'r')
+		cr_fail(0, "unix-start", "cr-unix %d: %s", (int)unix_pid,
+			c < 0 ? "exited before it was set up" : "not set up in 40 s");
+	cr_line(0, "READY cr-pipes pid %d child %d full %zu resized %zu%s", getpid(),
+		(int)child, full_pipe.len, big_pipe.len,
+		unix_pid > 0 && c == 'r' ? ", cr-unix set up" : "");
 	cr_serve(cmds, 1);
 }

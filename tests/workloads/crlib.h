@@ -64,6 +64,21 @@ cr_line(int round, const char *fmt, ...)
 	close(fd);
 }
 
+/* A check whose name is not a literal: OK or FAIL as @ok says. */
+static __attribute__((unused)) void __attribute__((format(printf, 4, 5)))
+cr_result(int round, int ok, const char *name, const char *fmt, ...)
+{
+	char detail[700];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	if (!ok)
+		cr_failures++;
+	cr_line(round, "%s %s %s", ok ? "OK" : "FAIL", name, detail);
+}
+
 #define cr_ok(r, name, ...)	cr_line(r, "OK " name " " __VA_ARGS__)
 #define cr_fail(r, name, ...)	(cr_failures++, cr_line(r, "FAIL " name " " __VA_ARGS__))
 #define cr_check(r, cond, name, ...) \

@@ -232,7 +232,7 @@ static void write_pipes(struct imgw *w)
 	end.kind = CPT_FILE_FIFO;
 	end.mode = 010644;
 	end.flags = O_RDWR;
-	end.pipe = 1;
+	end.object = 1;
 	end.path_len = sizeof(path) - 1;
 	imgw_rec(w, CPT_REC_FILE, 3, &end, sizeof(end), path, end.path_len);
 }
@@ -276,6 +276,161 @@ static void write_locks(struct imgw *w)
 	l.start = 100;
 	l.end = CPT_LOCK_OFFSET_MAX;
 	imgw_rec(w, CPT_REC_LOCK, 2, &l, sizeof(l), NULL, 0);
+}
+
+/* A UNIX_SOCK: its address, its inode's path, its peer's groups (100...). */
+static void write_usock(struct imgw *w, uint32_t index, struct cpt_unix_sock s,
+			const char *addr, uint32_t addr_len, const char *path)
+{
+	static unsigned char var[CPT_REC_MAX_LEN - sizeof(s)];
+	size_t len;
+
+	s.addr_len = addr_len;
+	s.path_len = path ? (uint32_t)strlen(path) : 0;
+	len = (size_t)s.addr_len + s.path_len;
+	if (s.peer_ngroups > (sizeof(var) - len) / 4)
+		s.peer_ngroups = (uint32_t)((sizeof(var) - len) / 4);
+	if (addr_len)
+		memcpy(var, addr, addr_len);
+	if (path)
+		memcpy(var + addr_len, path, s.path_len);
+	for (uint32_t i = 0; i < s.peer_ngroups; i++, len += 4) {
+		uint32_t gid = 100 + i;
+
+		memcpy(var + len, &gid, 4);
+	}
+	imgw_rec(w, CPT_REC_UNIX_SOCK, index, &s, sizeof(s), var,
+		 (uint32_t)len);
+}
+
+/* A FILE that is UNIX_SOCK sock. */
+static void write_usock_file(struct imgw *w, uint32_t index, uint32_t sock,
+			     uint32_t flags)
+{
+	struct cpt_file f = { .kind = CPT_FILE_UNIX, .mode = 0140777,
+			      .flags = flags, .object = sock };
+
+	imgw_rec(w, CPT_REC_FILE, index, &f, sizeof(f), NULL, 0);
+}
+
+#define UNIX_PATH	"/run/vz.sock"
+#define UNIX_ABSTRACT	"\0vz-log"	/* 7 bytes: no NUL after it */
+
+/*
+ * Unix sockets, and a FILE for each but the embryo, FILE first on (7 of
+ * them, returned).  The UNIX_SOCKs:
+ *   0, 1  a STREAM socketpair, with peer credentials (0's peer with
+ *         unix_ngroups groups)
+ *   2     a STREAM socket listening on UNIX_PATH
+ *   3     an embryo waiting in 2 (sharing its address), whose client
+ *   4     follows it
+ *   5     a DGRAM socket bound to the abstract "@vz-log"
+ *   6     a SEQPACKET socket whose peer closed, shut down both ways
+ *   7     a DGRAM socket connected to 5, one way.
+ */
+static uint32_t write_unix(struct imgw *w, const struct imgw_opts *o,
+			   uint32_t first)
+{
+	static const char path_addr[] = UNIX_PATH;	/* with its NUL */
+	struct cpt_unix_sock base = {
+		.type = CPT_SOCK_STREAM, .state = CPT_UNIX_CONNECTED,
+		.peer = CPT_NO_OBJ, .listener = CPT_NO_OBJ,
+		.sndbuf = 212992, .rcvbuf = 212992, .rcvlowat = 1,
+		.peek_off = -1,
+	};
+	struct cpt_unix_sock s = base;
+
+	s.peer = CPT_UNIX_PEER_NEXT;
+	s.flags = CPT_UNIX_PEERCRED;
+	s.peer_pid = 1;
+	s.peer_ngroups = o->unix_ngroups ? o->unix_ngroups : 30;
+	write_usock(w, 0, s, NULL, 0, NULL);
+	s.peer = 0;
+	s.peer_ngroups = 1;
+	write_usock(w, 1, s, NULL, 0, NULL);
+	write_usock_file(w, first, 0, O_RDWR);
+	write_usock_file(w, first + 1, 1, O_RDWR | O_NONBLOCK);
+
+	s = base;
+	s.state = CPT_UNIX_LISTEN;
+	s.flags = CPT_UNIX_PASSCRED | CPT_UNIX_PEERCRED;
+	s.peer_pid = 1;
+	s.backlog = 128;
+	write_usock(w, 2, s, path_addr, sizeof(path_addr), UNIX_PATH);
+	write_usock_file(w, first + 2, 2, O_RDWR);
+	s = base;
+	s.flags = CPT_UNIX_EMBRYO | CPT_UNIX_PEERCRED | CPT_UNIX_SHARED_ADDR;
+	s.peer_pid = 1;
+	s.listener = 2;
+	s.peer = CPT_UNIX_PEER_NEXT;
+	write_usock(w, 3, s, path_addr, sizeof(path_addr), NULL);
+	s.flags = CPT_UNIX_PEERCRED;
+	s.listener = CPT_NO_OBJ;
+	s.peer = 3;
+	write_usock(w, 4, s, NULL, 0, NULL);
+	write_usock_file(w, first + 3, 4, O_RDWR);
+
+	s = base;
+	s.type = CPT_SOCK_DGRAM;
+	s.state = CPT_UNIX_UNCONNECTED;
+	s.flags = CPT_UNIX_DGRAM_ESTAB | CPT_UNIX_PASSCRED;
+	s.backlog = 10;
+	write_usock(w, 5, s, UNIX_ABSTRACT, sizeof(UNIX_ABSTRACT) - 1, NULL);
+	write_usock_file(w, first + 4, 5, O_RDWR | O_NONBLOCK);
+	s = base;
+	s.type = CPT_SOCK_SEQPACKET;
+	s.shutdown = CPT_UNIX_SHUT_RD | CPT_UNIX_SHUT_WR;
+	write_usock(w, 6, s, NULL, 0, NULL);
+	write_usock_file(w, first + 5, 6, O_RDWR);
+	s = base;
+	s.type = CPT_SOCK_DGRAM;
+	s.peer = 5;
+	write_usock(w, 7, s, NULL, 0, NULL);
+	write_usock_file(w, first + 6, 7, O_RDWR);
+	return 7;
+}
+
+/* A UNIX_SKB: len bytes of data, then addr_len of the sender's address. */
+static void write_uskb(struct imgw *w, struct cpt_unix_skb b, const char *data,
+		       const char *addr, uint32_t addr_len)
+{
+	unsigned char var[256];
+
+	b.addr_len = addr_len;
+	memcpy(var, data, b.len);
+	if (addr_len)
+		memcpy(var + b.len, addr, addr_len);
+	imgw_rec(w, CPT_REC_UNIX_SKB, 0, &b, sizeof(b), var, b.len + addr_len);
+}
+
+/*
+ * What the sockets of write_unix() have queued: "ping" (with
+ * credentials) and "pong\n" across the socketpair, "hello" from the
+ * client to the embryo; on the DGRAM socket 128 bytes from a closed
+ * sender that was bound to /tmp/gone.sock, then "dgram" from socket 7;
+ * "bye" from the SEQPACKET socket's closed peer.
+ */
+static void write_unix_skbs(struct imgw *w)
+{
+	static const char gone[] = "/tmp/gone.sock";	/* with its NUL */
+	struct cpt_unix_skb b = { .sock = 0, .sender = 1, .len = 4,
+				  .flags = CPT_UNIX_SKB_CREDS, .pid = 1 };
+	char log[128];
+
+	write_uskb(w, b, "ping", NULL, 0);
+	b = (struct cpt_unix_skb){ .sock = 1, .sender = 0, .len = 5 };
+	write_uskb(w, b, "pong\n", NULL, 0);
+	b = (struct cpt_unix_skb){ .sock = 3, .sender = 4, .len = 5 };
+	write_uskb(w, b, "hello", NULL, 0);
+	memset(log, '.', sizeof(log));
+	memcpy(log, "<13>last words of a closed sender", 33);
+	b = (struct cpt_unix_skb){ .sock = 5, .sender = CPT_NO_OBJ,
+				   .len = sizeof(log) };
+	write_uskb(w, b, log, gone, sizeof(gone));
+	b = (struct cpt_unix_skb){ .sock = 5, .sender = 7, .len = 5 };
+	write_uskb(w, b, "dgram", NULL, 0);
+	b = (struct cpt_unix_skb){ .sock = 6, .sender = CPT_NO_OBJ, .len = 3 };
+	write_uskb(w, b, "bye", NULL, 0);
 }
 
 int imgw_write_image(FILE *f, const struct imgw_opts *o)
@@ -363,6 +518,8 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 		write_eventfd(&w);
 		files.nr_fds = 3;
 	}
+	if (o->unix_socks)
+		files.nr_fds += write_unix(&w, o, files.nr_fds);
 	imgw_rec(&w, CPT_REC_FILES, 0, &files, sizeof(files), NULL, 0);
 	imgw_rec(&w, CPT_REC_FD, 0, &fd, sizeof(fd), NULL, 0);
 	for (fd.fd = 1; fd.fd < files.nr_fds; fd.fd++) {
@@ -417,6 +574,8 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 		imgw_rec(&w, CPT_REC_REGS, 0, &regs, sizeof(regs), NULL, 0);
 	}
 	imgw_pages(&w, 0, HEAP_START, nr_pages);
+	if (o->unix_socks)
+		write_unix_skbs(&w);
 	if (o->drop_record)
 		account(&w, CPT_REC_SIGHAND, 0x12345678);
 	if (!o->no_end)

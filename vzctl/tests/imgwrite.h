@@ -63,6 +63,10 @@ struct imgw_opts {
 					 * locks on FILE 0 */
 	bool mlock;			/* valid: heap locked, stack locked on
 					 * fault, mlockall(MCL_FUTURE) */
+	bool unix_socks;		/* valid: 8 unix sockets of every type
+					 * and state, 7 FILEs (fds after the
+					 * others), 6 queued messages */
+	uint32_t unix_ngroups;		/* unix socket 0's peer groups, 0: 30 */
 	uint32_t bad_timer;		/* IMGW_TIMER_* */
 	bool forward_ref;		/* TASK refers to MM 1, never written */
 	bool huge_len;			/* a record of CPT_REC_MAX_LEN + 1 */

@@ -16,7 +16,8 @@
  * and a FIFO, "mlock" locks the heap, the
  * stack on fault, and init's future maps (mlockall(MCL_FUTURE)), "sched"
  * gives init (and its thread, with "threads") SCHED records, "locks"
- * gives init a flock, a POSIX and an OFD lock, "eventfd" an eventfd and a signalfd.
+ * gives init a flock, a POSIX and an OFD lock, "eventfd" an eventfd and a signalfd,
+ * "unix" unix sockets of every type and state with messages queued.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -30,7 +31,7 @@ static int usage(void)
 	      "   [badversion|badarch|badpagesize|hugelen|forwardref|manyvmas|manytasks|\n"
 	      "    unknowntype|badindex|padding|pagesearly|droprecord|trailing|noend|\n"
 	      "    timers|pipes|timernosignal|timerorder|timerclock|timernotify|timersignal|\n"
-	      "    mlock|sched|threads|locks|eventfd]...\n",
+	      "    mlock|sched|threads|locks|eventfd|unix]...\n",
 	      stderr);
 	return 2;
 }
@@ -59,7 +60,7 @@ int main(int argc, char **argv)
 		F("noend", no_end), F("timers", timers), F("pipes", pipes),
 		F("mlock", mlock),
 		F("sched", sched), F("threads", threads), F("locks", locks),
-		F("eventfd", eventfd),
+		F("eventfd", eventfd), F("unix", unix_socks),
 #undef F
 	};
 	struct imgw_opts o = { 0 };

@@ -6,8 +6,11 @@
  * right, so that the rule itself is what refuses it; and the valid
  * variants the rules must let through.
  */
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "image.h"
 #include "tests/check.h"
@@ -84,12 +87,12 @@ EDIT(pipe_bufs_overflow, struct cpt_pipe, r->size = 4096)
 EDIT(pipe_one_buf, struct cpt_pipe, r->nr_bufs = 1)
 EDIT(pipe_buf_empty, struct cpt_pipe_buf, r->len = 0)
 EDIT(pipe_buf_flags, struct cpt_pipe_buf, r->flags = 2)
-EDIT(file_pipe_undefined, struct cpt_file, r->pipe = 5)
+EDIT(file_pipe_undefined, struct cpt_file, r->object = 5)
 EDIT(file_pipe_rdwr, struct cpt_file, r->flags = 2)
 EDIT(file_pipe_second_reader, struct cpt_file, r->flags = 0)
 EDIT(file_pipe_regular_mode, struct cpt_file, r->mode = 0100600)
-EDIT(file_fifo_on_unnamed, struct cpt_file, r->pipe = 0)
-EDIT(file_reg_with_pipe, struct cpt_file, r->pipe = 1)
+EDIT(file_fifo_on_unnamed, struct cpt_file, r->object = 0)
+EDIT(file_reg_with_pipe, struct cpt_file, r->object = 1)
 EDIT(file_unnamed_with_path, struct cpt_file, r->kind = CPT_FILE_PIPE; r->flags = 0)
 EDIT(file_fifo_write_only, struct cpt_file, r->flags = 1)
 EDIT(fd_beyond, struct cpt_fd, r->fd = 64)
@@ -159,7 +162,7 @@ EDIT(efd_count_max, struct cpt_file, r->state = ~0ULL)
 EDIT(efd_flags_2, struct cpt_file, r->state_flags = 2)
 EDIT(efd_append, struct cpt_file, r->flags |= 02000)
 EDIT(efd_rdonly, struct cpt_file, r->flags &= ~3)
-EDIT(efd_pipe, struct cpt_file, r->pipe = 1)
+EDIT(efd_pipe, struct cpt_file, r->object = 1)
 EDIT(file_state_on_reg, struct cpt_file, r->state = 3)
 EDIT(file_pad, struct cpt_file, r->pad = 1)
 EDIT(efd_count_big, struct cpt_file, r->state = ~0ULL - 1)
@@ -167,7 +170,111 @@ EDIT(sfd_sigkill, struct cpt_file, r->state |= 1ULL << 8)
 EDIT(sfd_flags, struct cpt_file, r->state_flags = 1)
 EDIT(sfd_wronly, struct cpt_file, r->flags = 1)
 
-static void creds_group_invalid(void *fixed, void *var)
+/* Unix sockets (the unix_socks image: see imgwrite.c's write_unix()). */
+EDIT(usock_type_3, struct cpt_unix_sock, r->type = 3)
+EDIT(usock_state_3, struct cpt_unix_sock, r->state = 3)
+EDIT(usock_flags_unknown, struct cpt_unix_sock, r->flags |= 0x200)
+EDIT(usock_shared, struct cpt_unix_sock, r->flags |= CPT_UNIX_SHARED_ADDR)
+EDIT(usock_own_addr, struct cpt_unix_sock, r->flags &= ~CPT_UNIX_SHARED_ADDR)
+EDIT(usock_peer_uid_invalid, struct cpt_unix_sock, r->peer_uid = CPT_INVALID_ID)
+EDIT(usock_shutdown_4, struct cpt_unix_sock, r->shutdown = 4)
+EDIT(usock_err_4096, struct cpt_unix_sock, r->err = 4096)
+EDIT(usock_peek_off_2, struct cpt_unix_sock, r->peek_off = -2)
+EDIT(usock_backlog_big, struct cpt_unix_sock, r->backlog = 0x80000000U)
+EDIT(usock_addr_109, struct cpt_unix_sock,
+     r->peer_ngroups = 0; r->addr_len = 109)
+EDIT(usock_unlinked, struct cpt_unix_sock, r->flags |= CPT_UNIX_UNLINKED)
+EDIT(usock_listen_dgram, struct cpt_unix_sock, r->type = CPT_SOCK_DGRAM)
+EDIT(usock_listen, struct cpt_unix_sock, r->state = CPT_UNIX_LISTEN)
+EDIT(usock_dgram_estab, struct cpt_unix_sock,
+     r->flags |= CPT_UNIX_DGRAM_ESTAB)
+EDIT(usock_no_peercred, struct cpt_unix_sock,
+     r->flags &= ~CPT_UNIX_PEERCRED)
+EDIT(usock_peer_pid_max, struct cpt_unix_sock, r->peer_pid = CPT_PID_MAX)
+EDIT(usock_peer_pid_big, struct cpt_unix_sock,
+     r->peer_pid = CPT_PID_MAX + 1)
+EDIT(usock_listener_2, struct cpt_unix_sock, r->listener = 2)
+EDIT(usock_listener_1, struct cpt_unix_sock, r->listener = 1)
+EDIT(usock_listener_3, struct cpt_unix_sock, r->listener = 3)
+EDIT(usock_unconnected, struct cpt_unix_sock,
+     r->state = CPT_UNIX_UNCONNECTED)
+EDIT(usock_seqpacket, struct cpt_unix_sock, r->type = CPT_SOCK_SEQPACKET)
+EDIT(usock_peer_0, struct cpt_unix_sock, r->peer = 0)
+EDIT(usock_peer_4, struct cpt_unix_sock, r->peer = 4)
+EDIT(usock_peer_6, struct cpt_unix_sock, r->peer = 6)
+EDIT(usock_peer_8, struct cpt_unix_sock, r->peer = 8)
+EDIT(usock_peer_none, struct cpt_unix_sock, r->peer = CPT_NO_OBJ)
+EDIT(usock_peer_next, struct cpt_unix_sock, r->peer = CPT_UNIX_PEER_NEXT)
+EDIT(file_unix_on_reg, struct cpt_file,
+     r->kind = CPT_FILE_UNIX; r->flags = O_RDWR)
+EDIT(file_unix_mode, struct cpt_file, r->mode = 0100777)
+EDIT(file_unix_append, struct cpt_file, r->flags |= 02000)
+EDIT(file_unix_largefile, struct cpt_file, r->flags |= 0100000)
+EDIT(file_unix_pos, struct cpt_file, r->pos = 5)
+EDIT(file_unix_state, struct cpt_file, r->state = 1)
+EDIT(file_unix_sock_0, struct cpt_file, r->object = 0)
+EDIT(file_unix_sock_3, struct cpt_file, r->object = 3)
+EDIT(file_unix_sock_8, struct cpt_file, r->object = 8)
+EDIT(file_unix_to_signalfd, struct cpt_file,
+     r->kind = CPT_FILE_SIGNALFD; r->object = 0)
+EDIT(uskb_sock_2, struct cpt_unix_skb, r->sock = 2)
+EDIT(uskb_sock_8, struct cpt_unix_skb, r->sock = 8)
+EDIT(uskb_sender_0, struct cpt_unix_skb, r->sender = 0)
+EDIT(uskb_sender_6, struct cpt_unix_skb, r->sender = 6)
+EDIT(uskb_sender_9, struct cpt_unix_skb, r->sender = 9)
+EDIT(uskb_sender_none, struct cpt_unix_skb, r->sender = CPT_NO_OBJ)
+EDIT(uskb_empty, struct cpt_unix_skb, r->len = 0)
+EDIT(uskb_flags_3, struct cpt_unix_skb, r->flags = 3)
+EDIT(uskb_no_creds, struct cpt_unix_skb, r->flags = 0)
+EDIT(uskb_pid_big, struct cpt_unix_skb, r->pid = CPT_PID_MAX + 1)
+EDIT(uskb_gid_invalid, struct cpt_unix_skb, r->gid = CPT_INVALID_ID)
+EDIT(uskb_addr_4, struct cpt_unix_skb, r->len = 1; r->addr_len = 4)
+EDIT(uskb_addr_109, struct cpt_unix_skb, r->len = 1; r->addr_len = 109)
+EDIT(uskb_addr_none, struct cpt_unix_skb, r->len += r->addr_len; r->addr_len = 0)
+
+/* A byte of a variable part: an address's, a path's. */
+#define VAR_BYTE(name, i, c)						\
+static void name(void *fixed, void *var)				\
+{									\
+	(void)fixed;							\
+	((unsigned char *)var)[i] = c;					\
+}
+
+/* "/run/vz.sock" and its NUL, then the path "/run/vz.sock". */
+VAR_BYTE(usock_addr_unterminated, 12, 'x')
+VAR_BYTE(usock_addr_nul_inside, 4, 0)
+VAR_BYTE(usock_addr_abstract, 0, 0)
+VAR_BYTE(usock_path_relative, 13, 'r')
+/* 128 bytes of data, then "/tmp/gone.sock" and its NUL. */
+VAR_BYTE(uskb_addr_unterminated, 128 + 14, 'x')
+
+/*
+ * The UNIX_SKB limit, without a million records: the reader's count is
+ * set to the limit after the first one, so the second is one too many.
+ */
+static void uskb_limit(void)
+{
+	struct imgw_opts o = { .unix_socks = true };
+	struct img_reader r;
+	struct img_record rec;
+	size_t len;
+	unsigned char *img = imgw_image(&o, &len);
+	int fd = bytes_fd(img, len), ret;
+
+	img_reader_init(&r, fd);
+	ret = img_read_header(&r);
+	while (!ret && img_next(&r, &rec) == 1)
+		if (rec.h.type == CPT_REC_UNIX_SKB)
+			r.ck.count[CPT_REC_UNIX_SKB] = CPT_MAX_UNIX_SKBS;
+	expect(r.err, "UNIX_SKB record at offset 15016: more than 1048576 of them",
+	       "UNIX_SKB limit");
+	img_reader_free(&r);
+	close(fd);
+	free(img);
+}
+
+/* The first group of CREDS, of a UNIX_SOCK without address or path. */
+static void group_invalid(void *fixed, void *var)
 {
 	uint32_t g = CPT_INVALID_ID;
 
@@ -191,6 +298,12 @@ void test_check(void)
 	struct imgw_opts efd = { .eventfd = true };
 	struct imgw_opts sched = { .sched = true };
 	struct imgw_opts sched_threads = { .sched = true, .threads = true };
+	struct imgw_opts usock = { .unix_socks = true };
+	struct imgw_opts usock_pipes = { .unix_socks = true, .pipes = true };
+	struct imgw_opts usock_groups = { .unix_socks = true,
+					  .unix_ngroups = CPT_MAX_GROUPS };
+	struct imgw_opts usock_groups_over = { .unix_socks = true,
+					       .unix_ngroups = CPT_MAX_GROUPS + 1 };
 
 	/* The valid ones first: what the rules must let through. */
 	RULE(plain, VE, 0, ve_reserved, "");
@@ -211,6 +324,13 @@ void test_check(void)
 	RULE(efd, FILE, 1, efd_count_big, "");
 	RULE(efd, FILE, 2, NULL, "");
 	RULE(locks, LOCK, 1, lock_posix_write_eof, "");
+	RULE(usock, UNIX_SOCK, 0, NULL, "");
+	RULE(usock_pipes, UNIX_SOCK, 0, NULL, "");
+	RULE(usock, UNIX_SOCK, 2, usock_unlinked, "");
+	RULE(usock, UNIX_SOCK, 0, usock_peer_pid_max, "");
+	RULE(usock_groups, UNIX_SOCK, 0, NULL, "");
+	RULE(usock, UNIX_SKB, 3, uskb_addr_none, "");
+	RULE(usock, UNIX_SOCK, 7, usock_peer_none, "");
 
 	/* The header and the VE. */
 	RULE(plain, VE, 0, ve_other_veid, "veid 7 differs from the header's 101");
@@ -256,6 +376,71 @@ void test_check(void)
 	RULE(plain, FD, 0, fd_beyond, "fd 64 out of order or beyond max_fds 64");
 	RULE(plain, FD, 0, fd_cloexec_2, "cloexec 2 is not 0 or 1");
 	RULE(plain, FILES, 0, files_two_fds, "1 more FD records of the last FILES expected");
+	/* Unix sockets. */
+	RULE(usock, UNIX_SOCK, 0, usock_type_3, "unknown type 3 (SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET)");
+	RULE(usock, UNIX_SOCK, 1, usock_state_3, "unknown state 3");
+	RULE(usock, UNIX_SOCK, 0, usock_flags_unknown, "unknown flags 0x240");
+	RULE(usock, UNIX_SOCK, 6, usock_shutdown_4, "shutdown 0x4 has bits other than SHUT_RD and SHUT_WR");
+	RULE(usock, UNIX_SOCK, 6, usock_err_4096, "pending error 4096 out of range (0..4095)");
+	RULE(usock, UNIX_SOCK, 5, usock_peek_off_2, "peek_off -2 below -1 (off)");
+	RULE(usock, UNIX_SOCK, 2, usock_backlog_big, "backlog 2147483648 exceeds 2147483647");
+	RULE(usock, UNIX_SOCK, 0, usock_addr_109, "address length 109 exceeds 108");
+	RULE(usock, UNIX_SOCK, 2, usock_addr_unterminated, "address of 13 bytes is neither a path ending in its only NUL nor abstract (a NUL first)");
+	RULE(usock, UNIX_SOCK, 2, usock_addr_nul_inside, "address of 13 bytes is neither a path ending in its only NUL");
+	RULE(usock, UNIX_SOCK, 0, usock_shared, "SHARED_ADDR without an address");
+	RULE(usock, UNIX_SOCK, 2, usock_addr_abstract, "a path, but the socket is not bound to a path address of its own");
+	RULE(usock, UNIX_SOCK, 2, usock_shared, "a path, but the socket is not bound to a path address of its own");
+	RULE(usock, UNIX_SOCK, 3, usock_own_addr, "bound to a path address, but without its path");
+	RULE(usock, UNIX_SOCK, 2, usock_path_relative, "path is not absolute");
+	RULE(usock, UNIX_SOCK, 0, usock_unlinked, "UNLINKED without a path");
+	RULE(usock, UNIX_SOCK, 2, usock_listen_dgram, "a datagram socket does not listen");
+	RULE(usock, UNIX_SOCK, 6, usock_listen, "listening socket without an address");
+	RULE(usock, UNIX_SOCK, 0, usock_dgram_estab, "DGRAM_ESTAB on a socket of type 1 (SOCK_DGRAM only)");
+	RULE(usock_groups_over, UNIX_SOCK, 0, NULL, "peer_ngroups 65537 exceeds 65536");
+	RULE(usock, UNIX_SOCK, 0, usock_no_peercred, "credentials given without PEERCRED");
+	RULE(usock, UNIX_SOCK, 0, usock_peer_pid_big, "peer_pid 4194305 out of range (0..4194304)");
+	RULE(usock, UNIX_SOCK, 0, usock_peer_uid_invalid, "uid or gid 4294967295 is not valid");
+	RULE(usock, UNIX_SOCK, 0, group_invalid, "group 4294967295 is not valid");
+	RULE(usock, UNIX_SOCK, 4, usock_listener_2, "listener 2 given for a socket that is not an embryo");
+	RULE(usock, UNIX_SOCK, 3, usock_unconnected, "embryo in state 0, not CONNECTED");
+	RULE(usock, UNIX_SOCK, 3, usock_peer_0, "embryo with peer 0 (its client is the next UNIX_SOCK, PEER_NEXT, or none)");
+	RULE(usock, UNIX_SOCK, 3, usock_listener_3, "listener 3 refers to a UNIX_SOCK not defined before it (3 so far)");
+	RULE(usock, UNIX_SOCK, 3, usock_seqpacket, "listener 2 is a socket of type 1, not 5");
+	RULE(usock, UNIX_SOCK, 3, usock_listener_1, "listener 1 is not listening");
+	RULE(usock, UNIX_SOCK, 1, usock_peer_none, "UNIX_SOCK record at offset 864: does not name UNIX_SOCK 0 back, whose peer is PEER_NEXT");
+	RULE(usock, UNIX_SOCK, 7, usock_peer_next, "PAGES record at offset 6736: UNIX_SOCK 7 has peer PEER_NEXT, but no UNIX_SOCK follows it");
+	RULE(usock, UNIX_SOCK, 5, usock_peer_0, "a peer given for a socket that is not connected");
+	RULE(usock, UNIX_SOCK, 6, usock_peer_4, "peer 4: only a datagram socket names an earlier socket it is connected to");
+	RULE(usock, UNIX_SOCK, 7, usock_peer_8, "peer 8 refers to a UNIX_SOCK not defined before it (7 so far)");
+	RULE(usock, UNIX_SOCK, 7, usock_peer_6, "peer 6 is a socket of type 5, not 2");
+	RULE(usock, UNIX_SOCK, 1, usock_seqpacket, "peer 0 is a socket of type 1, not 5");
+	RULE(plain, FILE, 0, file_unix_on_reg, "unix socket with a path");
+	RULE(usock, FILE, 1, file_unix_mode, "unix socket with mode 100777");
+	RULE(usock, FILE, 1, file_unix_append, "unix socket with flags 0x402 (O_RDWR, O_NONBLOCK only)");
+	RULE(usock, FILE, 2, file_unix_largefile, "unix socket with flags 0x8802 (O_RDWR, O_NONBLOCK only)");
+	RULE(usock, FILE, 1, file_unix_pos, "unix socket with pos 5 and size 0 (both 0)");
+	RULE(usock, FILE, 1, file_unix_state, "state 1/0 given for a file that is not an eventfd or signalfd");
+	RULE(usock, FILE, 7, file_unix_sock_8, "sock 8 refers to a UNIX_SOCK not defined before it (8 so far)");
+	RULE(usock, FILE, 4, file_unix_sock_3, "sock 3 is a connection not yet accepted: no FILE is it");
+	RULE(usock, FILE, 2, file_unix_sock_0, "second FILE for sock 0 (its fds share one)");
+	RULE(usock, FILE, 7, file_unix_to_signalfd, "PAGES record at offset 6736: UNIX_SOCK 7 is not an embryo, yet no FILE is it");
+	RULE(usock, UNIX_SKB, 0, uskb_sock_8, "sock 8 refers to a UNIX_SOCK not defined before it (8 so far)");
+	RULE(usock, UNIX_SKB, 0, uskb_sender_9, "sender 9 refers to a UNIX_SOCK not defined before it (8 so far)");
+	RULE(usock, UNIX_SKB, 2, uskb_sock_2, "sock 2 is listening: only connections wait in it");
+	RULE(usock, UNIX_SKB, 4, uskb_sender_6, "sender 6 is a socket of type 5, not 2");
+	RULE(usock, UNIX_SKB, 5, uskb_empty, "length 0 out of range (1..1048320)");
+	RULE(usock, UNIX_SKB, 0, uskb_flags_3, "unknown flags 0x3");
+	RULE(usock, UNIX_SKB, 0, uskb_no_creds, "credentials given without CREDS");
+	RULE(usock, UNIX_SKB, 0, uskb_pid_big, "pid 4194305 out of range (0..4194304)");
+	RULE(usock, UNIX_SKB, 0, uskb_gid_invalid, "uid or gid 4294967295 is not valid");
+	RULE(usock, UNIX_SOCK, 6, usock_unconnected, "sock 6 is a stream or seqpacket socket that is not connected");
+	RULE(usock, UNIX_SKB, 0, uskb_sender_0, "sender 0 is not the peer (1) of sock 0 (-1: none)");
+	RULE(usock, UNIX_SKB, 2, uskb_sender_none, "sender -1 is not the peer (4) of sock 3 (-1: none)");
+	RULE(usock, UNIX_SKB, 1, uskb_addr_4, "a sender address on a stream or seqpacket socket's data");
+	RULE(usock, UNIX_SKB, 4, uskb_addr_4, "a sender address, but sender 7 is in the image");
+	RULE(usock, UNIX_SKB, 3, uskb_addr_109, "sender address length 109 exceeds 108");
+	RULE(usock, UNIX_SKB, 3, uskb_addr_unterminated, "sender address of 15 bytes is neither a path ending in its only NUL");
+	uskb_limit();
 	/* Memory. */
 	RULE(plain, MM, 0, mm_no_vmas_valid, "not part of a MM record");
 	RULE(plain, MM, 0, mm_brk_below_start, "bounds out of order");
@@ -278,7 +463,7 @@ void test_check(void)
 	DROPPED(plain, TASK, 0, "CREDS record at offset 3512: does not follow a TASK");
 	/* Credentials. */
 	RULE(plain, CREDS, 0, creds_uid_invalid, "uid or gid 4294967295 is not valid");
-	RULE(plain, CREDS, 0, creds_group_invalid, "group 4294967295 is not valid");
+	RULE(plain, CREDS, 0, group_invalid, "group 4294967295 is not valid");
 	RULE(plain, CREDS, 0, creds_securebits, "securebits 0x100");
 	/* Scheduling attributes. */
 	RULE(sched, TASK, 0, task_zombie, "SCHED record at offset 4096: for zombie 1: a zombie has no scheduling attributes");

@@ -58,7 +58,7 @@ static void test_dumpinfo_output(void)
 	img = imgw_image(&o, &len);
 	out = dumpinfo_output(img, len, false, &ret);
 	CHECK_INT(ret, 0);
-	CHECK(strstr(out, "Image version 1.3:") != NULL);
+	CHECK(strstr(out, "Image version 1.4:") != NULL);
 	CHECK(strstr(out, " TASK ") && strstr(out, "pid=1 tgid=1 ppid=0 comm=init"));
 	CHECK(strstr(out, "start=0x600000 end=0x602000 kind=anon-private") != NULL);
 	CHECK(strstr(out, "nr_pages=2") != NULL);
@@ -69,7 +69,7 @@ static void test_dumpinfo_output(void)
 	out = dumpinfo_output(img, len, true, &ret);
 	CHECK_INT(ret, 0);
 	CHECK(json_ok(out));
-	CHECK(!strncmp(out, "{\"header\":{\"version\":\"1.3\"", 26));
+	CHECK(!strncmp(out, "{\"header\":{\"version\":\"1.4\"", 26));
 	CHECK(strstr(out, "\"valid\":true}\n") != NULL);
 	CHECK(strstr(out, "\"path\":\"/a \\\"b\\\"\\\\c\\u000a\\u0001\\u00ff\"") != NULL);
 	CHECK(strstr(out, "\"comm\":\"init\"") != NULL);
@@ -132,6 +132,33 @@ static void test_dumpinfo_output(void)
 	CHECK_INT(ret, 0);
 	CHECK(json_ok(out));
 	CHECK(strstr(out, "\"type\":\"LOCK\",\"index\":1,\"len\":32,\"kind\":\"posix\",\"type\":\"read\"") != NULL);
+	free(out);
+
+	/* Unix sockets: peers, addresses (abstract with "@"), messages. */
+	free(img);
+	o = (struct imgw_opts){ .unix_socks = true };
+	img = imgw_image(&o, &len);
+	out = dumpinfo_output(img, len, false, &ret);
+	CHECK_INT(ret, 0);
+	CHECK(strstr(out, " kind=unix flags=0x802 pos=0 mode=0140777 sock=1\n") != NULL);
+	CHECK(strstr(out, " sock_type=stream state=connected peer=next flags=0x40 shutdown=0 err=0 backlog=0 sndbuf=212992 rcvbuf=212992 rcvlowat=1 peek_off=-1 rcvtimeo_ns=0 sndtimeo_ns=0 priority=0 mark=0 uid=0 gid=0 peer_pid=1 peer_uid=0 peer_gid=0 peer_ngroups=30\n") != NULL);
+	CHECK(strstr(out, " sock_type=stream state=listen peer=- flags=0x41 ") != NULL);
+	CHECK(strstr(out, " peer_ngroups=0 addr=/run/vz.sock path=/run/vz.sock\n") != NULL);
+	CHECK(strstr(out, " state=connected peer=next listener=2 flags=0x160 ") != NULL);
+	CHECK(strstr(out, " sock_type=dgram state=unconnected peer=- flags=0x81 ") != NULL);
+	CHECK(strstr(out, " uid=0 gid=0 addr=@vz-log\n") != NULL);
+	CHECK(strstr(out, " sock_type=seqpacket state=connected peer=- flags=0 shutdown=0x3 ") != NULL);
+	CHECK(strstr(out, " sock=0 sender=1 data_len=4 pid=1 uid=0 gid=0\n") != NULL);
+	CHECK(strstr(out, " sock=5 sender=- data_len=128 addr=/tmp/gone.sock\n") != NULL);
+	CHECK(strstr(out, " sock=6 sender=- data_len=3\n") != NULL);
+	free(out);
+	out = dumpinfo_output(img, len, true, &ret);
+	CHECK_INT(ret, 0);
+	CHECK(json_ok(out));
+	CHECK(strstr(out, "\"type\":\"UNIX_SOCK\",\"index\":5,\"len\":111,\"sock_type\":\"dgram\"") != NULL);
+	CHECK(strstr(out, "\"addr\":\"@vz-log\"}") != NULL);
+	CHECK(strstr(out, "\"peer\":\"next\",\"listener\":2,") != NULL);
+	CHECK(strstr(out, "\"sock\":5,\"sender\":null,\"data_len\":128,\"addr\":\"/tmp/gone.sock\"}") != NULL);
 	free(out);
 
 	/* Invalid: still one well-formed object, with the reason. */

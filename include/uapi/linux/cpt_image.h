@@ -40,7 +40,7 @@
 #define CPT_IMAGE_MAGIC		"\x79\x1c\x01\x63VZCR"	/* 8 bytes */
 #define CPT_IMAGE_MAGIC_LEN	8
 #define CPT_IMAGE_VERSION_MAJOR	1
-#define CPT_IMAGE_VERSION_MINOR	3
+#define CPT_IMAGE_VERSION_MINOR	4
 #define CPT_IMAGE_VERSION	((CPT_IMAGE_VERSION_MAJOR << 16) | \
 				 CPT_IMAGE_VERSION_MINOR)
 
@@ -61,6 +61,9 @@
 #define CPT_MAX_HDR_LEN		4096		/* header with extensions */
 #define CPT_MAX_PIPE_SIZE	(1U << 20)	/* pipe-max-size default */
 #define CPT_MAX_LOCKS		65536		/* file locks of a VE */
+#define CPT_MAX_UNIX_SKBS	(1U << 20)	/* queued unix messages */
+#define CPT_MAX_UNIX_SKB	(CPT_REC_MAX_LEN - 256)	/* one's data */
+#define CPT_UNIX_ADDR_MAX	108		/* sizeof(sun_path) */
 #define CPT_PAGE_SIZE		4096
 #define CPT_PID_MAX		4194304		/* PID_MAX_LIMIT */
 #define CPT_USER_TOP		(1ULL << 56)	/* x86_64, 5-level paging */
@@ -174,6 +177,8 @@ enum cpt_rec_type {
 	CPT_REC_PIPE_BUF,	/* 1.2: struct cpt_pipe_buf + data */
 	CPT_REC_SCHED,		/* 1.3: struct cpt_sched; for last TASK */
 	CPT_REC_LOCK,		/* 1.3: struct cpt_lock: a file lock */
+	CPT_REC_UNIX_SOCK,	/* 1.4: struct cpt_unix_sock + var: a socket */
+	CPT_REC_UNIX_SKB,	/* 1.4: struct cpt_unix_skb + data, addr */
 	CPT_REC_TYPE_MAX
 };
 
@@ -207,6 +212,7 @@ struct cpt_uts {
 #define CPT_FILE_FIFO		5	/* 1.2: a named FIFO by path */
 #define CPT_FILE_EVENTFD	6	/* 1.3: an eventfd, by its state */
 #define CPT_FILE_SIGNALFD	7	/* 1.3: a signalfd, by its mask */
+#define CPT_FILE_UNIX		8	/* 1.4: a unix socket: UNIX_SOCK */
 
 /* cpt_file.state_flags of an EVENTFD */
 #define CPT_EFD_SEMAPHORE	1	/* EFD_SEMAPHORE */
@@ -219,7 +225,8 @@ struct cpt_file {
 	__u32	rdev;		/* new_encode_dev() for CHR */
 	__u64	size;		/* i_size at dump, to detect changed files */
 	__u32	path_len;	/* path follows, not NUL-terminated */
-	__u32	pipe;		/* 1.2: PIPE, FIFO: index of a CPT_REC_PIPE */
+	__u32	object;		/* 1.2: PIPE, FIFO: index of a CPT_REC_PIPE;
+				 * 1.4: UNIX: of a CPT_REC_UNIX_SOCK */
 	/* 1.3: the state of a file with no path; 0 for other kinds */
 	__u64	state;		/* EVENTFD: the counter; SIGNALFD: the
 				 * signals it reads, bit N-1 for N */
@@ -241,6 +248,97 @@ struct cpt_pipe {
 struct cpt_pipe_buf {
 	__u32	len;		/* data bytes that follow, 1..CPT_PAGE_SIZE */
 	__u32	flags;		/* CPT_PIPE_BUF_* */
+};
+
+/*
+ * 1.4: a unix socket (AF_UNIX): one per socket, written before the FILE
+ * that is it, or for a connection not yet accepted, just after its
+ * listening socket.  Its address, where a path-bound socket's inode is,
+ * and its peer's supplementary groups follow.  What it has queued to
+ * read comes with the memory contents (UNIX_SKB), when every socket and
+ * every process of the image exists.
+ *
+ * A connection is two sockets that name each other.  The first of the
+ * two written has peer CPT_UNIX_PEER_NEXT: the next UNIX_SOCK is its
+ * peer and names it back.  A datagram socket connected to one that is
+ * not connected back names an earlier socket.  A connected socket
+ * whose peer was closed has peer CPT_NO_OBJ.
+ */
+#define CPT_UNIX_UNCONNECTED	0	/* never connected, or disconnected */
+#define CPT_UNIX_LISTEN		1	/* listen() */
+#define CPT_UNIX_CONNECTED	2	/* connected, or its peer closed */
+
+#define CPT_UNIX_PEER_NEXT	0xfffffffeU	/* cpt_unix_sock.peer */
+
+/* cpt_unix_sock.flags */
+#define CPT_UNIX_PASSCRED	0x01	/* SO_PASSCRED */
+#define CPT_UNIX_PASSSEC	0x02	/* SO_PASSSEC */
+#define CPT_UNIX_SNDBUF_LOCK	0x04	/* SO_SNDBUF was set */
+#define CPT_UNIX_RCVBUF_LOCK	0x08	/* SO_RCVBUF was set */
+#define CPT_UNIX_UNLINKED	0x10	/* bound to a path since unlinked */
+#define CPT_UNIX_EMBRYO		0x20	/* a connection not yet accepted */
+#define CPT_UNIX_PEERCRED	0x40	/* peer_*: SO_PEERCRED is set */
+#define CPT_UNIX_DGRAM_ESTAB	0x80	/* DGRAM: a socket connected to it */
+/* Its address is another's: an accepted socket's is its listener's. */
+#define CPT_UNIX_SHARED_ADDR	0x100
+#define CPT_UNIX_FLAGS		0x1ff
+
+#define CPT_UNIX_SHUT_RD	1	/* shutdown(SHUT_RD), or by the peer */
+#define CPT_UNIX_SHUT_WR	2
+
+#define CPT_SOCK_STREAM		1
+#define CPT_SOCK_DGRAM		2
+#define CPT_SOCK_SEQPACKET	5
+
+struct cpt_unix_sock {
+	__u32	type;		/* CPT_SOCK_* */
+	__u32	state;		/* CPT_UNIX_UNCONNECTED, _LISTEN, _CONNECTED */
+	__u32	peer;		/* see above; CPT_NO_OBJ for none */
+	__u32	listener;	/* EMBRYO: the earlier LISTEN socket it
+				 * waits in, in queue order; else NO_OBJ */
+	__u32	flags;		/* CPT_UNIX_* */
+	__u32	shutdown;	/* CPT_UNIX_SHUT_* */
+	__u32	err;		/* a pending error (SO_ERROR), errno */
+	__u32	backlog;	/* LISTEN: listen()'s; DGRAM: queue limit */
+	__u32	sndbuf;		/* SO_SNDBUF, SO_RCVBUF, as read back */
+	__u32	rcvbuf;
+	__u32	rcvlowat;	/* SO_RCVLOWAT */
+	__s32	peek_off;	/* SO_PEEK_OFF, -1 for off */
+	__u64	rcvtimeo_ns;	/* SO_RCVTIMEO, SO_SNDTIMEO; 0 for none */
+	__u64	sndtimeo_ns;
+	__u32	priority;	/* SO_PRIORITY */
+	__u32	mark;		/* SO_MARK */
+	__u32	uid;		/* who created it: the socket inode's */
+	__u32	gid;
+	__u32	peer_pid;	/* PEERCRED: SO_PEERCRED in the VE, pid 0 */
+	__u32	peer_uid;	/* for a process that has exited */
+	__u32	peer_gid;
+	__u32	peer_ngroups;	/* SO_PEERGROUPS: last after the paths */
+	__u32	addr_len;	/* bytes of sun_path (getsockname()), 0 for
+				 * unbound; abstract ones start with 0 */
+	__u32	path_len;	/* bound to a path: its inode's, from the
+				 * VE's root; 0 for abstract, unbound */
+};
+
+/*
+ * 1.4: one message (DGRAM, SEQPACKET) or run of bytes (STREAM) queued to
+ * be read by UNIX_SOCK @sock, in queue order; its data follow, then for
+ * a sender not in the image, the sender's address.  Contents: after
+ * every socket, with the memory contents.
+ */
+#define CPT_UNIX_SKB_CREDS	1	/* pid, uid, gid: SCM_CREDENTIALS */
+
+struct cpt_unix_skb {
+	__u32	sock;		/* UNIX_SOCK whose receive queue holds it */
+	__u32	sender;		/* UNIX_SOCK that sent it, or NO_OBJ for a
+				 * closed one (a STREAM socket's closed
+				 * peer, a DGRAM sender long gone) */
+	__u32	len;		/* data bytes, 1..CPT_MAX_UNIX_SKB */
+	__u32	flags;		/* CPT_UNIX_SKB_* */
+	__u32	pid;		/* CREDS: in the VE; 0 for one that exited */
+	__u32	uid;
+	__u32	gid;
+	__u32	addr_len;	/* sender NO_OBJ, DGRAM: its address */
 };
 
 struct cpt_files {

@@ -28,8 +28,9 @@
  * var     length of the variable part that follows the fixed part at the
  *         end of the payload, as an expression of "s", a pointer to the
  *         fixed part; 0 for none.
- * limit   most records of this type per image (ONCE, OBJECT), per parent
- *         (MEMBER) or per task (TASK); 0 for no limit of its own.
+ * limit   most records of this type per image (ONCE, OBJECT, CONTENTS),
+ *         per parent (MEMBER) or per task (TASK); 0 for no limit of its
+ *         own.
  *
  * A new record type is appended to enum cpt_rec_type (numbers never
  * change) and gets a line here, in the place where it is written.
@@ -56,6 +57,9 @@ enum cpt_rec_kind {
 	X(PIPE, cpt_pipe, CPT_RK_OBJECT, NONE, pipe, 0, CPT_MAX_FILES)	\
 	X(PIPE_BUF, cpt_pipe_buf, CPT_RK_MEMBER, PIPE, pipe, s->len,	\
 	  CPT_MAX_PIPE_SIZE / CPT_PAGE_SIZE)				\
+	X(UNIX_SOCK, cpt_unix_sock, CPT_RK_OBJECT, NONE, unix,		\
+	  (__u64)s->addr_len + s->path_len + (__u64)s->peer_ngroups * 4, \
+	  CPT_MAX_FILES)						\
 	X(FILE, cpt_file, CPT_RK_OBJECT, NONE, files,			\
 	  s->path_len, CPT_MAX_FILES)					\
 	X(FILES, cpt_files, CPT_RK_OBJECT, NONE, files, 0, CPT_MAX_TASKS) \
@@ -80,6 +84,8 @@ enum cpt_rec_kind {
 	  CPT_MAX_POSIX_TIMERS)						\
 	X(PAGES, cpt_pages, CPT_RK_CONTENTS, NONE, pages,		\
 	  (__u64)s->nr_pages * CPT_PAGE_SIZE, 0)			\
+	X(UNIX_SKB, cpt_unix_skb, CPT_RK_CONTENTS, NONE, unix,		\
+	  (__u64)s->len + s->addr_len, CPT_MAX_UNIX_SKBS)		\
 	X(END, cpt_end, CPT_RK_END, NONE, image, 0, 1)
 
 #endif /* _UAPI_LINUX_CPT_RECORDS_H */

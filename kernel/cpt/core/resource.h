@@ -54,6 +54,7 @@ enum cpt_phase {
 	CPT_DUMP_CONTENTS,	/* after every task: memory contents */
 	RST_OPEN,		/* in the VE's new init, before any task */
 	RST_BUILD,		/* in each restored task, in its own context */
+	RST_FINISH,		/* in the new init, after the contents */
 	RST_RESUME,		/* CPT_RESUME, from the host, tasks parked */
 	RST_RUN,		/* in each task, on its way back to user mode */
 };
@@ -166,6 +167,21 @@ int pipe_dump_file(struct cpt_dump *d, struct file *file,
 struct file *pipe_rst_file(struct rst_image *img, const struct cpt_file *f,
 			   const char *path);
 int pipe_rst_opened(struct rst_image *img);
+
+/* res/unix.c, unix_queue.c: UNIX_SOCK, UNIX_SKB: unix sockets and queues */
+extern const struct cpt_resource cpt_res_unix;
+/*
+ * For files.c: FILE @f for socket @file, writing its UNIX_SOCK (and
+ * those it needs) first; or -EOPNOTSUPP and why in *@why.
+ */
+int unix_dump_file(struct cpt_dump *d, struct file *file, struct cpt_file *f,
+		   const char **why);
+/* unix_queue.c: after every task, the queues of every socket written. */
+int unix_dump_queues(struct cpt_dump *d);
+int unix_rst_open(struct rst_image *img);
+/* For files.c: the open file FILE @f (of kind UNIX) is. */
+struct file *unix_rst_file(struct rst_image *img, const struct cpt_file *f);
+int unix_rst_finish(struct rst_image *img);
 
 /* res/eventfd.c: FILE records of kind EVENTFD */
 /*

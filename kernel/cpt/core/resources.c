@@ -21,6 +21,7 @@ const struct cpt_resource *const cpt_resources[] = {
 	&cpt_res_mm,
 	&cpt_res_pages,
 	&cpt_res_pipe,
+	&cpt_res_unix,
 	&cpt_res_files,
 	&cpt_res_locks,
 	&cpt_res_fs,
@@ -63,6 +64,7 @@ unsigned int cpt_resource_slot(const struct cpt_resource *res)
 #define DUMP_TASK(fn, who, desc) { CPT_DUMP_TASK, who, desc, .dump_task = fn }
 #define DUMP_CONTENTS(fn, desc)	{ CPT_DUMP_CONTENTS, CPT_ALL, desc, .dump_ve = fn }
 #define RST_VE(fn, desc)	{ RST_OPEN, CPT_ALL, desc, .rst_ve = fn }
+#define RST_LAST(fn, desc)	{ RST_FINISH, CPT_ALL, desc, .rst_ve = fn }
 #define RST_TASK(phase, fn, who, desc) { phase, who, desc, .rst_task = fn }
 
 const struct cpt_step cpt_steps[] = {
@@ -98,7 +100,14 @@ const struct cpt_step cpt_steps[] = {
 	DUMP_TASK(regs_dump, CPT_LIVE, "registers"),
 	DUMP_TASK(signal_dump_pending, CPT_LIVE, "queued signals"),
 	DUMP_TASK(timers_dump, CPT_LEADER, "timers"),
-	/* Memory contents last: the bulk of the image. */
+	/*
+	 * Then what unix sockets have queued, which may come from any of
+	 * them and names processes by pid (with the contents, so that the
+	 * restore applies it when every socket and every task exists);
+	 * first, so that a socket held from outside the VE is refused
+	 * before the bulk is written.  Memory contents last.
+	 */
+	DUMP_CONTENTS(unix_dump_queues, "unix socket queues"),
 	DUMP_CONTENTS(pages_dump, "memory contents"),
 
 	/*
@@ -107,6 +116,12 @@ const struct cpt_step cpt_steps[] = {
 	 * shares its offset.
 	 */
 	RST_VE(ve_rst_open, "CPU features and host name"),
+	/*
+	 * Unix sockets before the files that are them: every one at once,
+	 * in image order, since a connection is two and a listener holds
+	 * its waiting connections.
+	 */
+	RST_VE(unix_rst_open, "unix sockets"),
 	RST_VE(files_rst_open, "opening files"),
 	/*
 	 * Then what no file took goes: a FIFO's read-write helper and an
@@ -168,6 +183,13 @@ const struct cpt_step cpt_steps[] = {
 	 * what can only be set on a stopped task.
 	 */
 	RST_TASK(RST_RESUME, regs_rst_resume, CPT_LIVE, "registers"),
+	/*
+	 * The init, once the contents (memory, socket queues) are in and
+	 * every task exists: what names processes by pid (SO_PEERCRED),
+	 * then the stand-ins of closed peers go, so that their sockets
+	 * see end of file after their data, as before.
+	 */
+	RST_LAST(unix_rst_finish, "unix socket credentials and closed peers"),
 	/* Each task itself, on its way back to user mode. */
 	RST_TASK(RST_RUN, restart_rst_run, CPT_LIVE, "system call restart"),
 };

@@ -374,7 +374,16 @@ int rst_restore_tree(struct rst_image *img)
 		cpt_err(img->ctx, "tasks did not finish restoring in time");
 		return left ? left : -ETIMEDOUT;
 	}
-	return rst_read_contents(img);
+	err = rst_read_contents(img);
+	for (i = 0; !err && i < cpt_nr_steps; i++) {
+		if (cpt_steps[i].phase != RST_FINISH)
+			continue;
+		err = cpt_steps[i].rst_ve(img);
+		if (err)
+			cpt_err(img->ctx, "restoring the VE: %s failed: %d",
+				cpt_steps[i].what, err);
+	}
+	return err;
 }
 
 /*

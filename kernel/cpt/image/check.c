@@ -271,9 +271,12 @@ void cpt_check_release(struct cpt_checker *ck)
 		ck->ops->free(ck->priv, ck->pid_hash);
 	if (ck->pipes)
 		ck->ops->free(ck->priv, ck->pipes);
+	if (ck->usocks)
+		ck->ops->free(ck->priv, ck->usocks);
 	ck->tasks = CK_NULL;
 	ck->pid_hash = CK_NULL;
 	ck->pipes = CK_NULL;
+	ck->usocks = CK_NULL;
 }
 
 static const struct cpt_check_task *ck_find_task(const struct cpt_checker *ck,
@@ -412,7 +415,32 @@ static int ck_close_task(struct cpt_checker *ck)
 	return 0;
 }
 
-/* Rules that hold when the task state ends: at the first PAGES, or END. */
+/* What has happened to a UNIX_SOCK so far: ck->usocks[index].bits. */
+#define CK_USOCK_EMBRYO	1	/* a connection not yet accepted */
+#define CK_USOCK_OPEN	2	/* a FILE is it */
+
+/*
+ * Every connection is complete, and every socket but an embryo is an
+ * open file, once the metadata ends.
+ */
+static int ck_usocks_done(struct cpt_checker *ck)
+{
+	__u32 i;
+
+	if (ck->usock_pending)
+		return ck_bad(ck, "UNIX_SOCK %u has peer PEER_NEXT, but no UNIX_SOCK follows it",
+			      ck->usock_pending - 1);
+	for (i = 0; i < ck->count[CPT_REC_UNIX_SOCK]; i++)
+		if (!ck->usocks[i].bits)
+			return ck_bad(ck, "UNIX_SOCK %u is not an embryo, yet no FILE is it",
+				      i);
+	return 0;
+}
+
+/*
+ * Rules that hold when the task state ends: at the first CONTENTS record
+ * (PAGES, UNIX_SKB), or END.
+ */
 static int ck_metadata_end(struct cpt_checker *ck)
 {
 	if (ck->metadata_done)
@@ -421,7 +449,7 @@ static int ck_metadata_end(struct cpt_checker *ck)
 	if (ck->count[CPT_REC_TASK] != ck->ve.nr_tasks)
 		return ck_bad(ck, "the image has %u tasks before it, the VE record announced %u",
 			      ck->count[CPT_REC_TASK], ck->ve.nr_tasks);
-	return 0;
+	return ck_usocks_done(ck);
 }
 
 static int ck_order(struct cpt_checker *ck, const struct cpt_rec_header *rh)
@@ -440,7 +468,7 @@ static int ck_order(struct cpt_checker *ck, const struct cpt_rec_header *rh)
 			      cpt_rec_name(t->parent));
 	if (ck->metadata_done && t->kind != CPT_RK_CONTENTS &&
 	    t->kind != CPT_RK_END)
-		return ck_bad(ck, "after PAGES: memory contents must come last");
+		return ck_bad(ck, "after PAGES or UNIX_SKB: the contents must come last");
 	if (t->kind == CPT_RK_TASK && !ck->task_open)
 		return ck_bad(ck, "does not follow a TASK");
 	if (t->kind != CPT_RK_TASK && ck_close_task(ck))
@@ -453,7 +481,9 @@ static int ck_order(struct cpt_checker *ck, const struct cpt_rec_header *rh)
 	if (rh->index != want_index)
 		return ck_bad(ck, "has index %u, expected %u", rh->index,
 			      want_index);
-	if (t->kind == CPT_RK_OBJECT && ck->count[rh->type] >= t->limit)
+	/* A CONTENTS type's limit, if it has one, is per image too. */
+	if ((t->kind == CPT_RK_OBJECT || t->kind == CPT_RK_CONTENTS) &&
+	    t->limit && ck->count[rh->type] >= t->limit)
 		return ck_bad(ck, "more than %u of them", t->limit);
 	if (t->kind == CPT_RK_TASK && ck->task_parts[rh->type] >= t->limit)
 		return t->limit == 1 ?
@@ -516,6 +546,7 @@ static int ck_uts(struct cpt_checker *ck, struct cpt_rec_view *v)
 #define CK_O_RDWR	2
 #define CK_S_IFMT	0170000
 #define CK_S_IFIFO	0010000
+#define CK_S_IFSOCK	0140000
 
 static int ck_pipe(struct cpt_checker *ck, struct cpt_rec_view *v)
 {
@@ -561,11 +592,11 @@ static int ck_pipe_file(struct cpt_checker *ck, const struct cpt_file *f)
 	__u32 acc = f->flags & CK_O_ACCMODE;
 	__u8 *used, bit;
 
-	if (ck_ref(ck, "pipe", f->pipe, CPT_REC_PIPE))
+	if (ck_ref(ck, "pipe", f->object, CPT_REC_PIPE))
 		return -1;
 	if ((f->mode & CK_S_IFMT) != CK_S_IFIFO)
 		return ck_bad(ck, "pipe or FIFO with mode %o", f->mode);
-	used = &ck->pipes[f->pipe];
+	used = &ck->pipes[f->object];
 	if (f->kind == CPT_FILE_FIFO) {
 		bit = CK_PIPE_FIFO;
 	} else {
@@ -578,20 +609,48 @@ static int ck_pipe_file(struct cpt_checker *ck, const struct cpt_file *f)
 		if (*used & bit)
 			return ck_bad(ck, "second %s end of pipe %u",
 				      bit == CK_PIPE_WRITER ? "write" : "read",
-				      f->pipe);
+				      f->object);
 	}
 	if ((*used | bit) & CK_PIPE_FIFO && (*used | bit) != CK_PIPE_FIFO)
-		return ck_bad(ck, "pipe %u is both unnamed and a FIFO", f->pipe);
+		return ck_bad(ck, "pipe %u is both unnamed and a FIFO", f->object);
 	*used |= bit;
 	return 0;
 }
 
 /*
- * An eventfd or a signalfd: no path, open read-write (what eventfd() and
- * signalfd() give) with O_NONBLOCK at most.  An eventfd's counter is one
- * a write could have made (below 2^64 - 1), with the semaphore flag at
- * most; a signalfd's mask never has SIGKILL or SIGSTOP (signalfd() drops
- * them), and it has no flags.
+ * A FILE on a UNIX_SOCK (1.4): mode S_IFSOCK, no position or size, and
+ * one per socket, the one every fd of it shares; an embryo, not yet
+ * accepted, is no file at all.
+ */
+static int ck_unix_file(struct cpt_checker *ck, const struct cpt_file *f)
+{
+	struct cpt_check_usock *u;
+
+	if (ck_ref(ck, "sock", f->object, CPT_REC_UNIX_SOCK))
+		return -1;
+	if ((f->mode & CK_S_IFMT) != CK_S_IFSOCK)
+		return ck_bad(ck, "unix socket with mode %o", f->mode);
+	if (f->pos || f->size)
+		return ck_bad(ck, "unix socket with pos %llu and size %llu (both 0)",
+			      f->pos, f->size);
+	u = &ck->usocks[f->object];
+	if (u->bits & CK_USOCK_EMBRYO)
+		return ck_bad(ck, "sock %u is a connection not yet accepted: no FILE is it",
+			      f->object);
+	if (u->bits & CK_USOCK_OPEN)
+		return ck_bad(ck, "second FILE for sock %u (its fds share one)",
+			      f->object);
+	u->bits |= CK_USOCK_OPEN;
+	return 0;
+}
+
+/*
+ * An eventfd, a signalfd or (1.4) a unix socket: no path, open read-write
+ * (what eventfd(), signalfd() and socket() give) with O_NONBLOCK at most
+ * (and O_LARGEFILE, for the first two, that a restore's open adds).  An
+ * eventfd's counter is one a write could have made (below 2^64 - 1),
+ * with the semaphore flag at most; a signalfd's mask never has SIGKILL
+ * or SIGSTOP (signalfd() drops them), and it has no flags.
  */
 #define CK_O_NONBLOCK	04000
 #define CK_O_LARGEFILE	0100000
@@ -601,17 +660,22 @@ static int ck_pipe_file(struct cpt_checker *ck, const struct cpt_file *f)
 static int ck_anon_file(struct cpt_checker *ck, const struct cpt_file *f,
 			__u64 var_len)
 {
-	const char *what = f->kind == CPT_FILE_EVENTFD ? "eventfd" : "signalfd";
+	const char *what = f->kind == CPT_FILE_EVENTFD ? "eventfd" :
+			   f->kind == CPT_FILE_SIGNALFD ? "signalfd" :
+			   "unix socket";
+	__u32 large = f->kind == CPT_FILE_UNIX ? 0 : CK_O_LARGEFILE;
 
 	if (f->path_len || var_len)
 		return ck_bad(ck, "%s with a path", what);
-	if (f->pipe)
-		return ck_bad(ck, "pipe %u given for a file that is not one",
-			      f->pipe);
-	if (f->flags & ~(CK_O_RDWR | CK_O_NONBLOCK | CK_O_LARGEFILE) ||
+	if (f->flags & ~(CK_O_RDWR | CK_O_NONBLOCK | large) ||
 	    (f->flags & CK_O_ACCMODE) != CK_O_RDWR)
 		return ck_bad(ck, "%s with flags %#x (O_RDWR, O_NONBLOCK only)",
 			      what, f->flags);
+	if (f->kind == CPT_FILE_UNIX)
+		return ck_unix_file(ck, f);
+	if (f->object)
+		return ck_bad(ck, "pipe %u given for a file that is not one",
+			      f->object);
 	if (f->kind == CPT_FILE_EVENTFD) {
 		if (f->state == ~0ULL)
 			return ck_bad(ck, "eventfd counter %llu out of range",
@@ -633,7 +697,7 @@ static int ck_file(struct cpt_checker *ck, struct cpt_rec_view *v)
 {
 	const struct cpt_file *f = &v->u.cpt_file;
 
-	if (f->kind < CPT_FILE_REG || f->kind > CPT_FILE_SIGNALFD)
+	if (f->kind < CPT_FILE_REG || f->kind > CPT_FILE_UNIX)
 		return ck_bad(ck, "unknown kind %u", f->kind);
 	if (f->pad)
 		return ck_bad(ck, "reserved field is %u, not 0", f->pad);
@@ -642,15 +706,17 @@ static int ck_file(struct cpt_checker *ck, struct cpt_rec_view *v)
 	if (f->state || f->state_flags)
 		return ck_bad(ck, "state %llu/%#x given for a file that is not an eventfd or signalfd",
 			      f->state, f->state_flags);
+	if (f->kind == CPT_FILE_UNIX)
+		return ck_anon_file(ck, f, v->var_len);
 	if (f->kind == CPT_FILE_CHR && !CPT_CHRDEV_ALLOWED(f->rdev))
 		return ck_bad(ck, "character device %#x is not one a VE may hold (null, zero, full, random, urandom)",
 			      f->rdev);
 	if (f->kind == CPT_FILE_PIPE || f->kind == CPT_FILE_FIFO) {
 		if (ck_pipe_file(ck, f))
 			return -1;
-	} else if (f->pipe) {
+	} else if (f->object) {
 		return ck_bad(ck, "pipe %u given for a file that is not one",
-			      f->pipe);
+			      f->object);
 	}
 	if (f->kind == CPT_FILE_PIPE)
 		return 0;
@@ -718,6 +784,272 @@ static int ck_lock(struct cpt_checker *ck, struct cpt_rec_view *v)
 	    (l->start || l->end != CPT_LOCK_OFFSET_MAX))
 		return ck_bad(ck, "flock lock on a range (%llu-%llu), not the whole file",
 			      l->start, l->end);
+	return 0;
+}
+
+/* --- unix sockets (1.4) --------------------------------------------------- */
+
+#define CK_MAX_ERRNO	4095
+
+/*
+ * An address as the kernel keeps sun_path (@a NULL: not given, only its
+ * length is checked): a path one is the path and its NUL, the only one;
+ * an abstract one starts with a NUL.
+ */
+static int ck_unix_addr(struct cpt_checker *ck, const char *what,
+			const __u8 *a, __u32 len)
+{
+	if (len > CPT_UNIX_ADDR_MAX)
+		return ck_bad(ck, "%s length %u exceeds %u", what, len,
+			      CPT_UNIX_ADDR_MAX);
+	if (a && len && a[0] &&
+	    (a[len - 1] || ck_has_nul((const char *)a, len - 1)))
+		return ck_bad(ck, "%s of %u bytes is neither a path ending in its only NUL nor abstract (a NUL first)",
+			      what, len);
+	return 0;
+}
+
+/*
+ * Credentials a socket carries (a peer's, a message's): only with the
+ * flag @flag names, all 0 without it; ids that are valid, as CREDS's.
+ */
+static int ck_unix_creds(struct cpt_checker *ck, const char *flag,
+			 __u32 set, __u32 any, const char *what, __u32 pid,
+			 __u32 uid, __u32 gid)
+{
+	if (!set && any)
+		return ck_bad(ck, "credentials given without %s", flag);
+	if (pid > CPT_PID_MAX)
+		return ck_bad(ck, "%s %u out of range (0..%u)", what, pid,
+			      CPT_PID_MAX);
+	if (uid == CPT_INVALID_ID || gid == CPT_INVALID_ID)
+		return ck_bad(ck, "uid or gid %u is not valid", CPT_INVALID_ID);
+	return 0;
+}
+
+/* An earlier UNIX_SOCK, as @field, of the same type as this one. */
+static int ck_unix_ref(struct cpt_checker *ck, const char *field, __u32 index,
+		       __u32 type)
+{
+	if (ck_ref(ck, field, index, CPT_REC_UNIX_SOCK))
+		return -1;
+	if (ck->usocks[index].type != type)
+		return ck_bad(ck, "%s %u is a socket of type %u, not %u", field,
+			      index, ck->usocks[index].type, type);
+	return 0;
+}
+
+/*
+ * An embryo, a connection not yet accepted, waits in an earlier listening
+ * socket of its type, connected to its client (the next UNIX_SOCK) or to
+ * none (the client closed).  Other sockets wait in none.
+ */
+static int ck_unix_listener(struct cpt_checker *ck,
+			    const struct cpt_unix_sock *s)
+{
+	if (!(s->flags & CPT_UNIX_EMBRYO)) {
+		if (s->listener != CPT_NO_OBJ)
+			return ck_bad(ck, "listener %u given for a socket that is not an embryo",
+				      s->listener);
+		return 0;
+	}
+	if (s->state != CPT_UNIX_CONNECTED)
+		return ck_bad(ck, "embryo in state %u, not CONNECTED", s->state);
+	if (s->peer != CPT_UNIX_PEER_NEXT && s->peer != CPT_NO_OBJ)
+		return ck_bad(ck, "embryo with peer %u (its client is the next UNIX_SOCK, PEER_NEXT, or none)",
+			      s->peer);
+	if (ck_unix_ref(ck, "listener", s->listener, s->type))
+		return -1;
+	if (ck->usocks[s->listener].state != CPT_UNIX_LISTEN)
+		return ck_bad(ck, "listener %u is not listening", s->listener);
+	return 0;
+}
+
+/*
+ * The peer: none unless connected.  A connection is a socket with peer
+ * PEER_NEXT and the next UNIX_SOCK, which names it back; a datagram
+ * socket may name an earlier one that is not connected back; a connected
+ * socket's peer may have closed (none).  Returns the peer, PEER_NEXT
+ * resolved, in *peer.
+ */
+static int ck_unix_peer(struct cpt_checker *ck, const struct cpt_unix_sock *s,
+			__u32 *peer)
+{
+	__u32 n = ck->count[CPT_REC_UNIX_SOCK], first;
+
+	*peer = s->peer == CPT_UNIX_PEER_NEXT ? n + 1 : s->peer;
+	first = ck->usock_pending - 1;
+	if (ck->usock_pending && s->peer != first)
+		return ck_bad(ck, "does not name UNIX_SOCK %u back, whose peer is PEER_NEXT",
+			      first);
+	if (s->peer != CPT_NO_OBJ && s->state != CPT_UNIX_CONNECTED)
+		return ck_bad(ck, "a peer given for a socket that is not connected");
+	if (ck->usock_pending) {
+		ck->usock_pending = 0;
+		return ck_unix_ref(ck, "peer", first, s->type);
+	}
+	if (s->peer == CPT_UNIX_PEER_NEXT) {
+		ck->usock_pending = n + 1;
+		return 0;
+	}
+	if (s->peer == CPT_NO_OBJ)
+		return 0;
+	if (s->type != CPT_SOCK_DGRAM)
+		return ck_bad(ck, "peer %u: only a datagram socket names an earlier socket it is connected to",
+			      s->peer);
+	return ck_unix_ref(ck, "peer", s->peer, s->type);
+}
+
+/*
+ * Its address, then the path of its inode: a socket bound to a path
+ * address itself has it, one that shares another's (SHARED_ADDR: an
+ * accepted socket, an embryo) or is bound to an abstract one has none.
+ */
+static int ck_unix_bound(struct cpt_checker *ck, const struct cpt_unix_sock *s,
+			 const __u8 *addr)
+{
+	int own_path = s->addr_len && addr[0] &&
+		       !(s->flags & CPT_UNIX_SHARED_ADDR);
+
+	if (ck_unix_addr(ck, "address", addr, s->addr_len))
+		return -1;
+	if ((s->flags & CPT_UNIX_SHARED_ADDR) && !s->addr_len)
+		return ck_bad(ck, "SHARED_ADDR without an address");
+	if (s->path_len && !own_path)
+		return ck_bad(ck, "a path, but the socket is not bound to a path address of its own");
+	if (own_path && !s->path_len)
+		return ck_bad(ck, "bound to a path address, but without its path");
+	if (ck_path(ck, "path", (const char *)addr + s->addr_len,
+		    s->path_len, 0))
+		return -1;
+	if ((s->flags & CPT_UNIX_UNLINKED) && !s->path_len)
+		return ck_bad(ck, "UNLINKED without a path");
+	return 0;
+}
+
+/* Its peer's groups: valid ids, as CREDS's. */
+static int ck_unix_groups(struct cpt_checker *ck, const struct cpt_unix_sock *s,
+			  const __u8 *groups)
+{
+	__u32 i, gid;
+
+	if (s->peer_ngroups > CPT_MAX_GROUPS)
+		return ck_bad(ck, "peer_ngroups %u exceeds %u", s->peer_ngroups,
+			      CPT_MAX_GROUPS);
+	for (i = 0; i < s->peer_ngroups; i++) {
+		ck_copy(&gid, groups + 4 * i, 4);
+		if (gid == CPT_INVALID_ID)
+			return ck_bad(ck, "group %u is not valid", gid);
+	}
+	return 0;
+}
+
+/*
+ * A unix socket: its type, state and options; its address, then the path
+ * of its inode if it is the socket bound to it, then its peer's groups.
+ */
+static int ck_unix_sock(struct cpt_checker *ck, struct cpt_rec_view *v)
+{
+	const struct cpt_unix_sock *s = &v->u.cpt_unix_sock;
+	const __u8 *addr = v->var;
+	struct cpt_check_usock *u;
+	__u32 peer;
+
+	if (!ck->usocks) {
+		ck->usocks = ck->ops->zalloc(ck->priv, (__u64)CPT_MAX_FILES *
+					     sizeof(*ck->usocks));
+		if (!ck->usocks)
+			return ck_fail(ck, "out of memory for unix sockets");
+	}
+	if (s->type != CPT_SOCK_STREAM && s->type != CPT_SOCK_DGRAM &&
+	    s->type != CPT_SOCK_SEQPACKET)
+		return ck_bad(ck, "unknown type %u (SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET)",
+			      s->type);
+	if (s->state > CPT_UNIX_CONNECTED)
+		return ck_bad(ck, "unknown state %u", s->state);
+	if (s->flags & ~CPT_UNIX_FLAGS)
+		return ck_bad(ck, "unknown flags %#x", s->flags);
+	if (s->shutdown & ~(CPT_UNIX_SHUT_RD | CPT_UNIX_SHUT_WR))
+		return ck_bad(ck, "shutdown %#x has bits other than SHUT_RD and SHUT_WR",
+			      s->shutdown);
+	if (s->err > CK_MAX_ERRNO)
+		return ck_bad(ck, "pending error %u out of range (0..%u)",
+			      s->err, CK_MAX_ERRNO);
+	if (s->peek_off < -1)
+		return ck_bad(ck, "peek_off %d below -1 (off)", s->peek_off);
+	if (s->backlog > 0x7fffffffU)
+		return ck_bad(ck, "backlog %u exceeds %u", s->backlog,
+			      0x7fffffffU);
+	if (ck_unix_bound(ck, s, addr))
+		return -1;
+	if (s->state == CPT_UNIX_LISTEN && s->type == CPT_SOCK_DGRAM)
+		return ck_bad(ck, "a datagram socket does not listen");
+	if (s->state == CPT_UNIX_LISTEN && !s->addr_len)
+		return ck_bad(ck, "listening socket without an address");
+	if ((s->flags & CPT_UNIX_DGRAM_ESTAB) && s->type != CPT_SOCK_DGRAM)
+		return ck_bad(ck, "DGRAM_ESTAB on a socket of type %u (SOCK_DGRAM only)",
+			      s->type);
+	if (ck_unix_groups(ck, s, addr + s->addr_len + s->path_len) ||
+	    ck_unix_creds(ck, "PEERCRED", s->flags & CPT_UNIX_PEERCRED,
+			  s->peer_pid | s->peer_uid | s->peer_gid |
+			  s->peer_ngroups, "peer_pid", s->peer_pid,
+			  s->peer_uid, s->peer_gid) ||
+	    ck_unix_listener(ck, s) || ck_unix_peer(ck, s, &peer))
+		return -1;
+	u = &ck->usocks[ck->count[CPT_REC_UNIX_SOCK]];
+	u->peer = peer;
+	u->type = (__u8)s->type;
+	u->state = (__u8)s->state;
+	u->bits = s->flags & CPT_UNIX_EMBRYO ? CK_USOCK_EMBRYO : 0;
+	return 0;
+}
+
+/*
+ * A message queued on a socket that is not listening, from a sender of
+ * its type or one no longer in the image.  A stream or seqpacket socket
+ * is connected, and its data come from its peer (none: closed), without
+ * an address; a datagram socket's come from any socket, and one from a
+ * closed sender may carry the address it had.
+ */
+static int ck_unix_skb(struct cpt_checker *ck, struct cpt_rec_view *v)
+{
+	const struct cpt_unix_skb *b = &v->u.cpt_unix_skb;
+	const struct cpt_check_usock *u;
+
+	if (ck_ref(ck, "sock", b->sock, CPT_REC_UNIX_SOCK))
+		return -1;
+	u = &ck->usocks[b->sock];
+	if (u->state == CPT_UNIX_LISTEN)
+		return ck_bad(ck, "sock %u is listening: only connections wait in it",
+			      b->sock);
+	if (b->sender != CPT_NO_OBJ && ck_unix_ref(ck, "sender", b->sender,
+						   u->type))
+		return -1;
+	if (!b->len || b->len > CPT_MAX_UNIX_SKB)
+		return ck_bad(ck, "length %u out of range (1..%u)", b->len,
+			      CPT_MAX_UNIX_SKB);
+	if (b->flags & ~CPT_UNIX_SKB_CREDS)
+		return ck_bad(ck, "unknown flags %#x", b->flags);
+	if (ck_unix_creds(ck, "CREDS", b->flags & CPT_UNIX_SKB_CREDS,
+			  b->pid | b->uid | b->gid, "pid", b->pid, b->uid,
+			  b->gid))
+		return -1;
+	if (u->type == CPT_SOCK_DGRAM) {
+		if (b->addr_len && b->sender != CPT_NO_OBJ)
+			return ck_bad(ck, "a sender address, but sender %u is in the image",
+				      b->sender);
+		return ck_unix_addr(ck, "sender address",
+				    v->var ? v->var + b->len : CK_NULL,
+				    b->addr_len);
+	}
+	if (u->state != CPT_UNIX_CONNECTED)
+		return ck_bad(ck, "sock %u is a stream or seqpacket socket that is not connected",
+			      b->sock);
+	if (b->sender != u->peer)
+		return ck_bad(ck, "sender %d is not the peer (%d) of sock %u (-1: none)",
+			      (int)b->sender, (int)u->peer, b->sock);
+	if (b->addr_len)
+		return ck_bad(ck, "a sender address on a stream or seqpacket socket's data");
 	return 0;
 }
 
@@ -1103,6 +1435,8 @@ static int (*const ck_content[CPT_REC_TYPE_MAX])(struct cpt_checker *,
 	[CPT_REC_PIPE]		= ck_pipe,
 	[CPT_REC_PIPE_BUF]	= ck_pipe_buf,
 	[CPT_REC_LOCK]		= ck_lock,
+	[CPT_REC_UNIX_SOCK]	= ck_unix_sock,
+	[CPT_REC_UNIX_SKB]	= ck_unix_skb,
 };
 
 /* --- records ------------------------------------------------------------ */

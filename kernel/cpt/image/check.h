@@ -12,8 +12,10 @@
  * with the byte offset, in one message both readers print.
  *
  * Memory: the checker keeps a few words per task (allocated through the
- * caller's ops when the VE record says how many tasks follow) and nothing
- * else that grows with the image.
+ * caller's ops when the VE record says how many tasks follow) and, once
+ * the image has pipes or unix sockets, a byte per possible PIPE and a
+ * struct cpt_check_usock per possible UNIX_SOCK (CPT_MAX_FILES of each);
+ * nothing else that grows with the image.
  */
 #ifndef _CPT_IMAGE_CHECK_H
 #define _CPT_IMAGE_CHECK_H
@@ -37,6 +39,8 @@ union cpt_rec_fixed {
 	struct cpt_files	cpt_files;
 	struct cpt_fd		cpt_fd;
 	struct cpt_lock		cpt_lock;
+	struct cpt_unix_sock	cpt_unix_sock;
+	struct cpt_unix_skb	cpt_unix_skb;
 	struct cpt_fs		cpt_fs;
 	struct cpt_mm		cpt_mm;
 	struct cpt_vma		cpt_vma;
@@ -71,6 +75,15 @@ struct cpt_check_task {
 };
 
 #define CK_PROC_OBJS	4	/* mm, files, fs, sighand */
+
+/* What later records are checked against, per UNIX_SOCK. */
+struct cpt_check_usock {
+	__u32	peer;		/* the UNIX_SOCK it is connected to, or NO_OBJ */
+	__u8	type;		/* CPT_SOCK_* */
+	__u8	state;		/* CPT_UNIX_UNCONNECTED, _LISTEN, _CONNECTED */
+	__u8	bits;		/* CK_USOCK_* (check.c) */
+	__u8	pad;
+};
 
 struct cpt_check_ops {
 	/* Zeroed memory, or NULL; and its release. */
@@ -110,6 +123,14 @@ struct cpt_checker {
 
 	/* Per PIPE: which files use it (CK_PIPE_* bits), once one does. */
 	__u8			*pipes;
+
+	/*
+	 * Per UNIX_SOCK, from the first one on; and the one whose peer is
+	 * CPT_UNIX_PEER_NEXT while the next UNIX_SOCK has not come, + 1
+	 * (0: none).
+	 */
+	struct cpt_check_usock	*usocks;
+	__u32			usock_pending;
 
 	struct cpt_check_task	*tasks;		/* the TASKs so far */
 	__u32			*pid_hash;	/* task index + 1, by pid */

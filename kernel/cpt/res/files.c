@@ -8,11 +8,11 @@
  * VE's, so a path cannot name anything outside it.  Each FILE is opened
  * once, before any task exists, and shared by every fd that referred to
  * it, so shared offsets stay shared.  Pipes and FIFOs are pipe.c's,
- * eventfds and signalfds eventfd.c's and signalfd.c's, the locks held
- * through the files locks.c's.
- * What a path cannot bring back (sockets, deleted files, anonymous
- * inodes other than eventfds and signalfds, most devices) is refused with an error
- * naming it, until the image can express it; so is signal-driven I/O
+ * unix sockets unix.c's, eventfds and signalfds eventfd.c's and
+ * signalfd.c's, the locks held through the files locks.c's.
+ * What a path cannot bring back (other sockets, deleted files, anonymous
+ * inodes other than eventfds and signalfds, most devices) is refused
+ * with an error naming it, until the image can express it; so is signal-driven I/O
  * (O_ASYNC), whose owner the image does not carry, and a lease.
  */
 #include <linux/fdtable.h>
@@ -109,17 +109,22 @@ static int cpt_dump_file(struct cpt_dump *d, struct files_dump *st,
 		err = pipe_dump_file(d, file, &f, &why);
 		if (err && !why)
 			return err;
+	} else if (S_ISSOCK(inode->i_mode)) {
+		err = unix_dump_file(d, file, &f, &why);
+		if (err && !why)
+			return err;
 	}
 
 	if (file->f_flags & FASYNC)
 		why = locks_has_lease(file) ? "a lease (F_SETLEASE)" :
 					      "signal-driven I/O (O_ASYNC)";
 	/*
-	 * An unnamed pipe has no path: it is where the PIPE record says; an
-	 * eventfd or signalfd has none either.  Any other file is its path.
+	 * An unnamed pipe has no path: it is where the PIPE record says, a
+	 * socket where its UNIX_SOCK says; an eventfd or signalfd has none
+	 * either.  Any other file is its path.
 	 */
 	named = f.kind != CPT_FILE_PIPE && f.kind != CPT_FILE_EVENTFD &&
-		f.kind != CPT_FILE_SIGNALFD;
+		f.kind != CPT_FILE_SIGNALFD && f.kind != CPT_FILE_UNIX;
 	if (f.kind && named && d_unlinked(file->f_path.dentry))
 		f.kind = 0;
 	if (f.kind && named)
@@ -410,6 +415,13 @@ static int rst_open_file(struct rst_image *img, struct rst_file *rf)
 	if (f->kind == CPT_FILE_EVENTFD || f->kind == CPT_FILE_SIGNALFD) {
 		filp = f->kind == CPT_FILE_EVENTFD ? eventfd_rst_file(img, f) :
 						     signalfd_rst_file(img, f);
+		if (IS_ERR(filp))
+			return PTR_ERR(filp);
+		rf->filp = filp;
+		return 0;
+	}
+	if (f->kind == CPT_FILE_UNIX) {
+		filp = unix_rst_file(img, f);
 		if (IS_ERR(filp))
 			return PTR_ERR(filp);
 		rf->filp = filp;

@@ -187,7 +187,7 @@ int pipe_dump_file(struct cpt_dump *d, struct file *file,
 		}
 		*end = file;
 	}
-	f->pipe = idx;
+	f->object = idx;
 	return 0;
 }
 
@@ -365,13 +365,13 @@ struct file *pipe_rst_file(struct rst_image *img, const struct cpt_file *f,
 			   const char *path)
 {
 	struct pipe_rst *st = rst_state(img, &cpt_res_pipe);
-	struct rst_pipe *p = &st->pipes[f->pipe];	/* checked */
+	struct rst_pipe *p = &st->pipes[f->object];	/* checked */
 	struct file *file;
 	int err;
 
 	if (!p->created) {
 		p->created = true;
-		err = pipe_rst_create(img, f->pipe, p,
+		err = pipe_rst_create(img, f->object, p,
 				      f->kind == CPT_FILE_FIFO ? path : NULL);
 		if (err)
 			return ERR_PTR(err);

@@ -31,7 +31,9 @@ WORKLOADS="181 cr-counter
 189 cr-timers
 190 cr-chain 300
 191 cr-creds
-192 cr-pipes small"
+192 cr-pipes small unix"
+# cr-pipes starts cr-unix beside it (unix sockets of every kind).
+export CR_VE_EXTRA=cr-unix
 VEIDS=$(echo "$WORKLOADS" | cut -d' ' -f1 | tr '\n' ' ')
 
 cr_setup $N || { done_testing; exit 1; }
