@@ -137,7 +137,7 @@ fi
 # $VZ_LAB_IMAGES, run the files one after the other against it, check
 # the consoles after each, tear it down.  PHASE prefixes the names.
 run_lab() {
-	local phase=$1 nodes=$2 f name frc fp ff lab_ok=1
+	local phase=$1 nodes=$2 f name frc fp ff t0 lab_ok=1
 	shift 2
 	echo "== $phase lab: booting $nodes nodes"
 	if lab_up "$nodes"; then
@@ -156,6 +156,7 @@ run_lab() {
 			continue
 		fi
 		echo "== $phase$f"
+		t0=$SECONDS
 		lab_console_mark
 		# In the background, so that a signal to this script is acted on at
 		# once (bash runs traps only between foreground commands).
@@ -168,6 +169,8 @@ run_lab() {
 		frc=$?
 		wait "$tailer"
 		child='' tailer=''
+		# Where the time goes: make check has a budget (README).
+		echo "== $phase$f: $((SECONDS - t0)) s"
 		[ "$frc" = 124 ] && failure "$name: timed out after ${VZ_TEST_TIMEOUT:-1200} s"
 		fp=$(grep -c '^PASS: ' "$logdir/$name.log")
 		ff=$(grep -c '^FAIL: ' "$logdir/$name.log")

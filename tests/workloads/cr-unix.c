@@ -41,7 +41,8 @@
  *               peer was closed after sending it 555 bytes
  *   unlinked    a datagram socket bound to /var/lib/cr/unix-unlinked,
  *               since unlinked, that an unbound socket is connected to
- *   options     SO_SNDBUF, SO_RCVBUF, SO_SNDTIMEO, SO_PRIORITY and
+ *   options     SO_SNDBUF, SO_RCVBUF, SO_SNDTIMEO, SO_PRIORITY, the flag
+ *               options (SO_REUSEADDR, KEEPALIVE, OOBINLINE, DONTROUTE) and
  *               O_NONBLOCK on the stream pair's A, SO_RCVTIMEO (300 ms:
  *               a recv() waits that long) and close-on-exec on its B,
  *               SO_PASSCRED on the dgram socket and not on A
@@ -449,6 +450,12 @@ static void options_setup(void)
 	setsockopt(st[1], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	fcntl(st[0], F_SETFL, fcntl(st[0], F_GETFL) | O_NONBLOCK);
 	fcntl(st[1], F_SETFD, FD_CLOEXEC);
+	/* Flag options, set on A only; B keeps them off. */
+	v = 1;
+	setsockopt(st[0], SOL_SOCKET, SO_REUSEADDR, &v, sizeof(v));
+	setsockopt(st[0], SOL_SOCKET, SO_KEEPALIVE, &v, sizeof(v));
+	setsockopt(st[0], SOL_SOCKET, SO_OOBINLINE, &v, sizeof(v));
+	setsockopt(st[0], SOL_SOCKET, SO_DONTROUTE, &v, sizeof(v));
 	opts.sndbuf = getint(st[0], SO_SNDBUF);
 	opts.rcvbuf = getint(st[0], SO_RCVBUF);
 	opts.prio = getint(st[0], SO_PRIORITY);
@@ -481,6 +488,16 @@ static void check_options(int round)
 	       sndt, opts.sndtimeo, rcvt, opts.rcvtimeo, a_rcvt, b_sndt);
 	cr_result(round, prio == opts.prio, "unix-opt-priority", "SO_PRIORITY %d (was %d)",
 	       prio, opts.prio);
+	cr_result(round, getint(st[0], SO_REUSEADDR) == 1 &&
+	       getint(st[0], SO_KEEPALIVE) == 1 && getint(st[0], SO_OOBINLINE) == 1 &&
+	       getint(st[0], SO_DONTROUTE) == 1 && getint(st[1], SO_REUSEADDR) == 0 &&
+	       getint(st[1], SO_KEEPALIVE) == 0 && getint(st[1], SO_OOBINLINE) == 0 &&
+	       getint(st[1], SO_DONTROUTE) == 0, "unix-opt-flag-options",
+	       "A SO_REUSEADDR %d SO_KEEPALIVE %d SO_OOBINLINE %d SO_DONTROUTE %d (want 1 1 1 1), B %d %d %d %d (want 0)",
+	       getint(st[0], SO_REUSEADDR), getint(st[0], SO_KEEPALIVE),
+	       getint(st[0], SO_OOBINLINE), getint(st[0], SO_DONTROUTE),
+	       getint(st[1], SO_REUSEADDR), getint(st[1], SO_KEEPALIVE),
+	       getint(st[1], SO_OOBINLINE), getint(st[1], SO_DONTROUTE));
 	cr_result(round, pc_dg == 1 && pc_a == 0, "unix-opt-passcred",
 	       "SO_PASSCRED dgram %d (want 1), stream A %d (want 0)", pc_dg, pc_a);
 	cr_result(round, fa >= 0 && (fa & O_NONBLOCK) && !(fb & O_NONBLOCK) &&

@@ -173,7 +173,7 @@ EDIT(sfd_wronly, struct cpt_file, r->flags = 1)
 /* Unix sockets (the unix_socks image: see imgwrite.c's write_unix()). */
 EDIT(usock_type_3, struct cpt_unix_sock, r->type = 3)
 EDIT(usock_state_3, struct cpt_unix_sock, r->state = 3)
-EDIT(usock_flags_unknown, struct cpt_unix_sock, r->flags |= 0x200)
+EDIT(usock_flags_unknown, struct cpt_unix_sock, r->flags |= 0x8000)
 EDIT(usock_shared, struct cpt_unix_sock, r->flags |= CPT_UNIX_SHARED_ADDR)
 EDIT(usock_own_addr, struct cpt_unix_sock, r->flags &= ~CPT_UNIX_SHARED_ADDR)
 EDIT(usock_peer_uid_invalid, struct cpt_unix_sock, r->peer_uid = CPT_INVALID_ID)
@@ -379,7 +379,7 @@ void test_check(void)
 	/* Unix sockets. */
 	RULE(usock, UNIX_SOCK, 0, usock_type_3, "unknown type 3 (SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET)");
 	RULE(usock, UNIX_SOCK, 1, usock_state_3, "unknown state 3");
-	RULE(usock, UNIX_SOCK, 0, usock_flags_unknown, "unknown flags 0x240");
+	RULE(usock, UNIX_SOCK, 0, usock_flags_unknown, "unknown flags 0x8040");
 	RULE(usock, UNIX_SOCK, 6, usock_shutdown_4, "shutdown 0x4 has bits other than SHUT_RD and SHUT_WR");
 	RULE(usock, UNIX_SOCK, 6, usock_err_4096, "pending error 4096 out of range (0..4095)");
 	RULE(usock, UNIX_SOCK, 5, usock_peek_off_2, "peek_off -2 below -1 (off)");

@@ -281,7 +281,14 @@ struct cpt_pipe_buf {
 #define CPT_UNIX_DGRAM_ESTAB	0x80	/* DGRAM: a socket connected to it */
 /* Its address is another's: an accepted socket's is its listener's. */
 #define CPT_UNIX_SHARED_ADDR	0x100
-#define CPT_UNIX_FLAGS		0x1ff
+/* Options that are a flag each, as setsockopt() sets them. */
+#define CPT_UNIX_REUSEADDR	0x200	/* SO_REUSEADDR */
+#define CPT_UNIX_REUSEPORT	0x400	/* SO_REUSEPORT */
+#define CPT_UNIX_KEEPALIVE	0x800	/* SO_KEEPALIVE */
+#define CPT_UNIX_BROADCAST	0x1000	/* SO_BROADCAST */
+#define CPT_UNIX_DONTROUTE	0x2000	/* SO_DONTROUTE */
+#define CPT_UNIX_OOBINLINE	0x4000	/* SO_OOBINLINE */
+#define CPT_UNIX_FLAGS		0x7fff
 
 #define CPT_UNIX_SHUT_RD	1	/* shutdown(SHUT_RD), or by the peer */
 #define CPT_UNIX_SHUT_WR	2

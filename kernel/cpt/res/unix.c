@@ -67,14 +67,10 @@ static const struct {
 	int		flag;
 	const char	*name;
 } unix_refused_flags[] = {
-	{ SOCK_URGINLINE, "SO_OOBINLINE" },
-	{ SOCK_KEEPOPEN, "SO_KEEPALIVE" },
 	{ SOCK_LINGER, "SO_LINGER" },
-	{ SOCK_BROADCAST, "SO_BROADCAST" },
 	{ SOCK_DBG, "SO_DEBUG" },
 	{ SOCK_RCVTSTAMP, "SO_TIMESTAMP" },
 	{ SOCK_RCVTSTAMPNS, "SO_TIMESTAMPNS" },
-	{ SOCK_LOCALROUTE, "SO_DONTROUTE" },
 	{ SOCK_RXQ_OVFL, "SO_RXQ_OVFL" },
 	{ SOCK_ZEROCOPY, "SO_ZEROCOPY" },
 	{ SOCK_WIFI_STATUS, "SO_WIFI_STATUS" },
@@ -97,14 +93,23 @@ static const char *unix_refused_option(struct sock *sk)
 		return "SO_TIMESTAMPING";
 	if (sk->sk_bound_dev_if)
 		return "SO_BINDTODEVICE";
-	if (sk->sk_reuse || sk->sk_reuseport)
-		return "SO_REUSEADDR or SO_REUSEPORT";
 	if (sk->sk_ll_usec)
 		return "SO_BUSY_POLL";
 	if (sk->sk_max_pacing_rate != ~0UL)
 		return "SO_MAX_PACING_RATE";
 	return NULL;
 }
+
+/* Options the image carries as a flag each, and the socket's flags. */
+static const struct {
+	int	sock_flag;
+	u32	cpt_flag;
+} unix_flag_options[] = {
+	{ SOCK_KEEPOPEN, CPT_UNIX_KEEPALIVE },
+	{ SOCK_BROADCAST, CPT_UNIX_BROADCAST },
+	{ SOCK_LOCALROUTE, CPT_UNIX_DONTROUTE },
+	{ SOCK_URGINLINE, CPT_UNIX_OOBINLINE },
+};
 
 /*
  * Buffer sizes and queue lengths beyond what setsockopt() and sysctl
@@ -188,6 +193,7 @@ static int unix_dump_fill(struct cpt_dump *d, struct sock *sk,
 	struct socket *sock = sk->sk_socket;
 	struct unix_address *addr;
 	struct inode *inode;
+	unsigned int i;
 
 	*why = unix_refused_option(sk);
 	if (!*why && READ_ONCE(u->oob_skb))
@@ -244,6 +250,13 @@ static int unix_dump_fill(struct cpt_dump *d, struct sock *sk,
 	r->s.sndtimeo_ns = unix_timeo_ns(READ_ONCE(sk->sk_sndtimeo));
 	r->s.priority = READ_ONCE(sk->sk_priority);
 	r->s.mark = READ_ONCE(sk->sk_mark);
+	for (i = 0; i < ARRAY_SIZE(unix_flag_options); i++)
+		if (sock_flag(sk, unix_flag_options[i].sock_flag))
+			r->s.flags |= unix_flag_options[i].cpt_flag;
+	if (sk->sk_reuse)
+		r->s.flags |= CPT_UNIX_REUSEADDR;
+	if (sk->sk_reuseport)
+		r->s.flags |= CPT_UNIX_REUSEPORT;
 	*why = unix_limits_refusal(&r->s, cpt_ve_capable(d, CAP_NET_ADMIN));
 	if (*why)
 		return -EOPNOTSUPP;
@@ -622,6 +635,7 @@ static int unix_rst_options(struct rst_image *img, u32 idx,
 	const struct cpt_unix_sock *s = &u->s;
 	struct sock *sk = u->sk;
 	const char *why;
+	unsigned int i;
 
 	why = unix_limits_refusal(s, rst_ve_capable(img, CAP_NET_ADMIN));
 	if (why) {
@@ -640,6 +654,12 @@ static int unix_rst_options(struct rst_image *img, u32 idx,
 	WRITE_ONCE(sk->sk_peek_off, s->peek_off);
 	WRITE_ONCE(sk->sk_rcvtimeo, unix_rst_timeo(s->rcvtimeo_ns));
 	WRITE_ONCE(sk->sk_sndtimeo, unix_rst_timeo(s->sndtimeo_ns));
+	for (i = 0; i < ARRAY_SIZE(unix_flag_options); i++)
+		sock_valbool_flag(sk, unix_flag_options[i].sock_flag,
+				  s->flags & unix_flag_options[i].cpt_flag);
+	sk->sk_reuse = s->flags & CPT_UNIX_REUSEADDR ? SK_CAN_REUSE :
+		       SK_NO_REUSE;
+	sk->sk_reuseport = !!(s->flags & CPT_UNIX_REUSEPORT);
 	WRITE_ONCE(sk->sk_priority, s->priority);
 	WRITE_ONCE(sk->sk_mark, s->mark);
 	if (s->state != CPT_UNIX_LISTEN)	/* listen() set it */
