@@ -126,8 +126,38 @@ static const char *file_kind(uint32_t kind)
 	case CPT_FILE_EVENTFD: return "eventfd";
 	case CPT_FILE_SIGNALFD: return "signalfd";
 	case CPT_FILE_UNIX: return "unix";
+	case CPT_FILE_TIMERFD: return "timerfd";
+	case CPT_FILE_EPOLL: return "epoll";
 	}
 	return "?";
+}
+
+static const char *clock_name(uint32_t clock)
+{
+	switch (clock) {
+	case CPT_CLOCK_REALTIME: return "realtime";
+	case CPT_CLOCK_MONOTONIC: return "monotonic";
+	case CPT_CLOCK_BOOTTIME: return "boottime";
+	case CPT_CLOCK_REALTIME_ALARM: return "realtime-alarm";
+	case CPT_CLOCK_BOOTTIME_ALARM: return "boottime-alarm";
+	}
+	return "?";
+}
+
+static void print_timerfd(const struct emitter *e, const struct cpt_file *f)
+{
+	const char *clock = clock_name(f->timer_clock);
+
+	emit_s(e, "clock", clock, strlen(clock));
+	emit_u(e, "value_ns", f->timer_value);
+	emit_u(e, "interval_ns", f->timer_interval);
+	emit_u(e, "ticks", f->state);
+	if (f->state_flags & CPT_TFD_ABSTIME)
+		emit_s(e, "abstime", "yes", 3);
+	if (f->state_flags & CPT_TFD_CANCEL_ON_SET)
+		emit_s(e, "cancel_on_set", "yes", 3);
+	if (f->state_flags & CPT_TFD_CANCELED)
+		emit_s(e, "canceled", "yes", 3);
 }
 
 static const char *vma_kind(uint32_t kind)
@@ -306,9 +336,20 @@ static void emit_fields(const struct emitter *e, const struct img_record *rec)
 				emit_s(e, "semaphore", "yes", 3);
 		} else if (rec->u.cpt_file.kind == CPT_FILE_SIGNALFD) {
 			emit_x(e, "sigmask", rec->u.cpt_file.state);
+		} else if (rec->u.cpt_file.kind == CPT_FILE_TIMERFD) {
+			print_timerfd(e, &rec->u.cpt_file);
+		} else if (rec->u.cpt_file.kind == CPT_FILE_EPOLL) {
+			/* Its watches are EPOLL_WATCH records. */
 		} else if (rec->u.cpt_file.kind != CPT_FILE_PIPE) {
 			emit_s(e, "path", (const char *)rec->var, rec->var_len);
 		}
+		break;
+	case CPT_REC_EPOLL_WATCH:
+		emit_u(e, "epoll", rec->u.cpt_epoll_watch.epoll);
+		emit_u(e, "file", rec->u.cpt_epoll_watch.file);
+		emit_u(e, "fd", rec->u.cpt_epoll_watch.fd);
+		emit_x(e, "events", rec->u.cpt_epoll_watch.events);
+		emit_x(e, "data", rec->u.cpt_epoll_watch.data);
 		break;
 	case CPT_REC_PIPE:
 		emit_u(e, "size", rec->u.cpt_pipe.size);

@@ -23,6 +23,20 @@
  *   fd 19   a signalfd (O_NONBLOCK) for SIGUSR2, which this process
  *           blocks and has pending between rounds: each round reads it
  *           from the signalfd, finds no second one, and raises it again
+ *   fd 20   a timerfd on CLOCK_MONOTONIC due in an hour; fd 21 one
+ *           (O_NONBLOCK) on CLOCK_MONOTONIC every 250 ms; fd 22 one
+ *           (O_NONBLOCK) on CLOCK_BOOTTIME that expired once and was not
+ *           read (each round reads the one tick and arms it again for
+ *           1 ms); fd 23 one on CLOCK_REALTIME, absolute, with
+ *           TFD_TIMER_CANCEL_ON_SET, due a day after the setup by the
+ *           wall clock; fd 24 one disarmed with an interval of 5 s
+ *   fd 25   an epoll instance (O_NONBLOCK) watching fd 16 (level, with
+ *           64 bits of data), fd 22 (edge-triggered: each round finds
+ *           the edge of the last round's tick, once), fd 26 (a pipe's
+ *           read end with data in it, one-shot and fired: not reported
+ *           until it is armed again) and an eventfd holding 1 added as
+ *           fd 28, which was then moved to fd 29 (the watch keeps the
+ *           number 28); fd 30 an epoll instance watching fd 25
  *
  * and file locks (checked from a fresh probe process each round, and in
  * /proc/locks):
@@ -50,10 +64,12 @@
 
 #include <poll.h>
 #include <stdbool.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/resource.h>
+#include <sys/timerfd.h>
 
 #define DATA	"/var/lib/cr/data"
 #define LOG	"/var/log/cr-append.log"
@@ -392,6 +408,201 @@ static void signalfd_check(int round)
 	raise(SIGUSR2);
 }
 
+/* When fd 23 is due, by the wall clock. */
+static time_t timerfd_due;
+
+static long long ts_ns(const struct timespec *ts)
+{
+	return ts->tv_sec * 1000000000LL + ts->tv_nsec;
+}
+
+static void timerfd_arm(int fd, int flags, long long value_ns,
+			long long interval_ns)
+{
+	struct itimerspec its = {
+		.it_value = { value_ns / 1000000000, value_ns % 1000000000 },
+		.it_interval = { interval_ns / 1000000000,
+				 interval_ns % 1000000000 },
+	};
+
+	if (timerfd_settime(fd, flags, &its, NULL))
+		cr_fail(0, "setup", "timerfd_settime fd %d: %s", fd, strerror(errno));
+}
+
+static void timerfd_setup(void)
+{
+	want(timerfd_create(CLOCK_MONOTONIC, 0), 20, "timerfd", 0);
+	timerfd_arm(20, 0, 3600 * 1000000000LL, 0);
+	want(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK), 21, "timerfd", 0);
+	timerfd_arm(21, 0, 250000000, 250000000);
+	want(timerfd_create(CLOCK_BOOTTIME, TFD_NONBLOCK), 22, "timerfd", 0);
+	timerfd_arm(22, 0, 1000000, 0);
+	want(timerfd_create(CLOCK_REALTIME, 0), 23, "timerfd", 0);
+	timerfd_due = time(NULL) + 86400;
+	timerfd_arm(23, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET,
+		    timerfd_due * 1000000000LL, 0);
+	want(timerfd_create(CLOCK_MONOTONIC, 0), 24, "timerfd", 0);
+	timerfd_arm(24, 0, 0, 5000000000LL);
+}
+
+/* Waits (at most a second) for fd 22's 1 ms to pass, leaving it unread. */
+static void timerfd_wait_tick(int round)
+{
+	struct pollfd p = { .fd = 22, .events = POLLIN };
+
+	if (poll(&p, 1, 1000) != 1)
+		cr_fail(round, "timerfd-tick", "fd 22 did not expire in a second");
+}
+
+/*
+ * The timers: each on its clock with its flags, due when it was (the
+ * hour's less the time the test took, the periodic one within its
+ * period, the wall clock's to the second), with the unread tick of fd 22
+ * still there to read, and nothing more.
+ */
+static void timerfd_check(int round)
+{
+	struct itimerspec t[5];
+	uint64_t ticks = 0;
+	long long left23;
+	int i;
+
+	for (i = 0; i < 5; i++)
+		if (timerfd_gettime(20 + i, &t[i]))
+			cr_fail(round, "timerfd", "timerfd_gettime fd %d: %s", 20 + i,
+				strerror(errno));
+	cr_check(round, ts_ns(&t[0].it_value) > 3000 * 1000000000LL &&
+		 ts_ns(&t[0].it_value) <= 3600 * 1000000000LL &&
+		 !ts_ns(&t[0].it_interval) && !(fcntl(20, F_GETFL) & O_NONBLOCK),
+		 "timerfd-oneshot", "fd 20 due in %lld ns, interval %lld, want an hour less the test",
+		 ts_ns(&t[0].it_value), ts_ns(&t[0].it_interval));
+	cr_check(round, ts_ns(&t[1].it_value) > 0 &&
+		 ts_ns(&t[1].it_value) <= 250000000 &&
+		 ts_ns(&t[1].it_interval) == 250000000 &&
+		 (fcntl(21, F_GETFL) & O_NONBLOCK),
+		 "timerfd-periodic", "fd 21 due in %lld ns, interval %lld, want within 250 ms, 250 ms",
+		 ts_ns(&t[1].it_value), ts_ns(&t[1].it_interval));
+	cr_check(round, read(22, &ticks, 8) == 8 && ticks == 1 &&
+		 !ts_ns(&t[2].it_value) && read(22, &ticks, 8) < 0 &&
+		 errno == EAGAIN, "timerfd-ticks",
+		 "fd 22 read %llu ticks (want the 1 not read), then %s, due in %lld ns",
+		 (unsigned long long)ticks, strerror(errno), ts_ns(&t[2].it_value));
+	timerfd_arm(22, 0, 1000000, 0);
+	left23 = (long long)timerfd_due - time(NULL);
+	cr_check(round, t[3].it_value.tv_sec >= left23 - 2 &&
+		 t[3].it_value.tv_sec <= left23 + 1 && !ts_ns(&t[3].it_interval),
+		 "timerfd-realtime", "fd 23 due in %lld s, want %lld by the wall clock",
+		 (long long)t[3].it_value.tv_sec, left23);
+	cr_check(round, !ts_ns(&t[4].it_value) &&
+		 ts_ns(&t[4].it_interval) == 5000000000LL, "timerfd-disarmed",
+		 "fd 24 due in %lld ns, interval %lld, want disarmed with 5 s",
+		 ts_ns(&t[4].it_value), ts_ns(&t[4].it_interval));
+	timerfd_wait_tick(round);
+}
+
+#define EP_DATA16	0x1616161616161616ULL
+
+static void epoll_watch(int ep, int fd, uint32_t events, uint64_t data)
+{
+	struct epoll_event ev = { .events = events, .data.u64 = data };
+
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev))
+		cr_fail(0, "setup", "epoll_ctl(%d, ADD, %d): %s", ep, fd, strerror(errno));
+}
+
+/* What epoll_wait() on @ep reports now: a bit per known data value. */
+static unsigned int epoll_ready(int ep, int round)
+{
+	struct epoll_event ev[8];
+	unsigned int got = 0;
+	int n = epoll_wait(ep, ev, 8, 0);
+
+	for (int i = 0; i < n; i++) {
+		uint64_t d = ev[i].data.u64;
+
+		got |= d == EP_DATA16 ? 1 : d == 22 ? 2 : d == 26 ? 4 :
+		       d == 28 ? 8 : d == 25 ? 16 : 0x100;
+		if (d == 0 || (d == EP_DATA16 && ev[i].events != EPOLLIN))
+			cr_fail(round, "epoll-event", "data %#llx events %#x",
+				(unsigned long long)d, ev[i].events);
+	}
+	return n < 0 ? 0x200 : got;
+}
+
+static void epoll_setup(void)
+{
+	int p[2];
+
+	want(epoll_create1(0), 25, "epoll", 0);
+	fcntl(25, F_SETFL, O_NONBLOCK);
+	epoll_watch(25, 16, EPOLLIN, EP_DATA16);
+	epoll_watch(25, 22, EPOLLIN | EPOLLET, 22);
+	if (pipe(p) || p[0] != 26 || p[1] != 27 || write(27, "x", 1) != 1)
+		cr_fail(0, "setup", "pipe 26/27: %s", strerror(errno));
+	epoll_watch(25, 26, EPOLLIN | EPOLLONESHOT, 26);
+	want(eventfd(1, 0), 28, "eventfd", 0);
+	epoll_watch(25, 28, EPOLLIN, 28);
+	if (dup2(28, 29) != 29 || close(28))
+		cr_fail(0, "setup", "moving fd 28: %s", strerror(errno));
+	{
+		/* Into fd 28, free again: moved on to 30. */
+		int e = epoll_create1(EPOLL_CLOEXEC);
+
+		if (e < 0 || dup3(e, 30, O_CLOEXEC) != 30 || close(e))
+			cr_fail(0, "setup", "epoll fd 30: %s", strerror(errno));
+	}
+	epoll_watch(30, 25, EPOLLIN, 25);
+	/*
+	 * Fires the one-shot watch and takes the edge of fd 22's tick; then
+	 * a new tick, whose edge the first round finds, as every round
+	 * finds the edge of the tick the last one left.
+	 */
+	epoll_ready(25, 0);
+	{
+		uint64_t ticks;
+
+		if (read(22, &ticks, 8) != 8)
+			cr_fail(0, "setup", "fd 22 has no tick: %s", strerror(errno));
+	}
+	timerfd_arm(22, 0, 1000000, 0);
+	timerfd_wait_tick(0);
+}
+
+/*
+ * The epoll instances: what each reports, twice (the edge once), the
+ * one-shot watch armed again and fired again, the watch of the moved fd
+ * by its old number, and the flags.
+ */
+static void epoll_check(int round)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLONESHOT, .data.u64 = 26 };
+	unsigned int first = epoll_ready(25, round), second = epoll_ready(25, round);
+	unsigned int nested = epoll_ready(30, round), armed;
+	int del;
+
+	cr_check(round, first == (1 | 2 | 8) && second == (1 | 8), "epoll-ready",
+		 "fd 25 reported %#x then %#x, want fds 16, 22 (the edge), 28 (%#x) then 16, 28 (%#x)",
+		 first, second, 1 | 2 | 8, 1 | 8);
+	cr_check(round, nested == 16, "epoll-nested", "fd 30 reported %#x, want fd 25 (%#x)",
+		 nested, 16);
+	if (epoll_ctl(25, EPOLL_CTL_MOD, 26, &ev))
+		cr_fail(round, "epoll-oneshot", "EPOLL_CTL_MOD fd 26: %s", strerror(errno));
+	armed = epoll_ready(25, round);
+	second = epoll_ready(25, round);
+	cr_check(round, armed == (1 | 4 | 8) && second == (1 | 8), "epoll-oneshot",
+		 "armed again, fd 25 reported %#x then %#x, want fd 26 once (%#x, %#x)",
+		 armed, second, 1 | 4 | 8, 1 | 8);
+	del = epoll_ctl(25, EPOLL_CTL_DEL, 29, NULL) ? errno : 0;
+	cr_check(round, del == ENOENT, "epoll-moved-fd",
+		 "EPOLL_CTL_DEL of fd 29: %s, want ENOENT (watched as fd 28)",
+		 del ? strerror(del) : "done");
+	cr_check(round, (fcntl(25, F_GETFL) & O_NONBLOCK) &&
+		 !(fcntl(30, F_GETFL) & O_NONBLOCK) && fcntl(30, F_GETFD) == FD_CLOEXEC &&
+		 fcntl(25, F_GETFD) == 0, "epoll-flags", "fd 25 %#x/%d, fd 30 %#x/%d",
+		 fcntl(25, F_GETFL), fcntl(25, F_GETFD), fcntl(30, F_GETFL),
+		 fcntl(30, F_GETFD));
+}
+
 static int want(int fd, int wantfd, const char *what, int round)
 {
 	if (fd != wantfd) {
@@ -527,6 +738,9 @@ int main(void)
 		want(signalfd(-1, &usr2, SFD_NONBLOCK), 19, "signalfd", 0);
 		raise(SIGUSR2);
 	}
+	timerfd_setup();
+	timerfd_wait_tick(0);
+	epoll_setup();
 	log_size = 7;
 	cr_line(0, "READY cr-files pid %d child %d locker %d", getpid(), child, locker);
 	for (;;) {
@@ -648,6 +862,8 @@ int main(void)
 		}
 		eventfd_check(round);
 		signalfd_check(round);
+		epoll_check(round);
+		timerfd_check(round);
 		{
 			pid_t probe = fork();
 			int status = -1;

@@ -3,11 +3,11 @@
  * cr-objects: hold one kernel object that a checkpoint must refuse (the
  * image cannot express it yet), for tests/lab/61-cr-unsupported.sh.
  *
- *   cr-objects sem|msg|shm|mq|uts|mnt|cputimer|epoll|lease
+ *   cr-objects sem|msg|shm|mq|uts|mnt|cputimer|inotify|lease
  *
  * Creates the object (a SysV semaphore set, message queue or shared
  * memory segment, a POSIX message queue, its own UTS or mount namespace,
- * a POSIX timer on the process CPU-time clock, an epoll instance, a read lease
+ * a POSIX timer on the process CPU-time clock, an inotify instance, a read lease
  * on a file of its own), then writes "ready" to
  * /var/run/cr-objects.ready and sleeps.  On SIGTERM it removes what it
  * created and exits.
@@ -15,7 +15,7 @@
 #include "crlib.h"
 #include <mqueue.h>
 #include <sched.h>
-#include <sys/epoll.h>
+#include <sys/inotify.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
@@ -56,15 +56,15 @@ int main(int argc, char **argv)
 		r = unshare(CLONE_NEWNS);
 	else if (!strcmp(kind, "cputimer"))
 		r = timer_create(CLOCK_PROCESS_CPUTIME_ID, NULL, &timer);
-	else if (!strcmp(kind, "epoll"))
-		r = epoll_create1(0);
+	else if (!strcmp(kind, "inotify"))
+		r = inotify_init1(0);
 	else if (!strcmp(kind, "lease")) {
 		cr_write_file(LEASED, "leased\n", 7);
 		r = open(LEASED, O_RDONLY);
 		if (r >= 0)
 			r = fcntl(r, F_SETLEASE, F_RDLCK);
 	} else {
-		fprintf(stderr, "usage: cr-objects sem|msg|shm|mq|uts|mnt|cputimer|epoll|lease\n");
+		fprintf(stderr, "usage: cr-objects sem|msg|shm|mq|uts|mnt|cputimer|inotify|lease\n");
 		return 2;
 	}
 	if (r < 0) {

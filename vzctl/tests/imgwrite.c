@@ -239,7 +239,9 @@ static void write_pipes(struct imgw *w)
 
 /*
  * After FILE 0: an eventfd in semaphore mode with 7 in it (FILE 1), a
- * signalfd (FILE 2).
+ * signalfd (FILE 2), an absolute CLOCK_REALTIME timerfd that fires every
+ * second from 2030 on, with 2 expiries not yet read (FILE 3), an epoll
+ * instance (FILE 4), whose watches write_epoll_watches() writes.
  */
 static void write_eventfd(struct imgw *w)
 {
@@ -253,6 +255,36 @@ static void write_eventfd(struct imgw *w)
 	efd.state = (1ULL << (10 - 1)) | (1ULL << (12 - 1));
 	efd.state_flags = 0;
 	imgw_rec(w, CPT_REC_FILE, 2, &efd, sizeof(efd), NULL, 0);
+	efd.kind = CPT_FILE_TIMERFD;
+	efd.flags = O_RDWR;
+	efd.state = 2;
+	efd.state_flags = CPT_TFD_ABSTIME | CPT_TFD_CANCEL_ON_SET;
+	efd.timer_clock = CPT_CLOCK_REALTIME;
+	efd.timer_value = 1893456000ULL * 1000000000ULL;
+	efd.timer_interval = 1000000000ULL;
+	imgw_rec(w, CPT_REC_FILE, 3, &efd, sizeof(efd), NULL, 0);
+	efd = (struct cpt_file){ .kind = CPT_FILE_EPOLL, .mode = 0600,
+				 .flags = O_RDWR };
+	imgw_rec(w, CPT_REC_FILE, 4, &efd, sizeof(efd), NULL, 0);
+}
+
+/*
+ * After every task: epoll FILE 4 watches the eventfd (FILE 1) as fd 1,
+ * edge-triggered (EPOLL_WATCH 0), and the timerfd (FILE 3) as fd 9, an
+ * fd since closed, one-shot and fired (EPOLL_WATCH 1).
+ */
+static void write_epoll_watches(struct imgw *w)
+{
+	struct cpt_epoll_watch ew = { .epoll = 4, .file = 1, .fd = 1,
+				      .events = 0x19 | CPT_EPOLL_ET,
+				      .data = 0x1122334455667788ULL };
+
+	imgw_rec(w, CPT_REC_EPOLL_WATCH, 0, &ew, sizeof(ew), NULL, 0);
+	ew.file = 3;
+	ew.fd = 9;
+	ew.events = CPT_EPOLL_ONESHOT;
+	ew.data = 3;
+	imgw_rec(w, CPT_REC_EPOLL_WATCH, 1, &ew, sizeof(ew), NULL, 0);
 }
 
 /*
@@ -508,15 +540,24 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 		put(&w, &h, sizeof(h));
 	}
 	file.path_len = (uint32_t)strlen(path);
-	/* 40 + 10 bytes: 6 bytes of padding, the first maybe set. */
-	rec_raw(&w, CPT_REC_FILE, o->bad_index ? 1 : 0, &file, sizeof(file),
-		path, file.path_len, o->pad_garbage ? 0x55 : 0);
+	{
+		/* An older or newer writer's FILE: shorter, or with more. */
+		unsigned char fixed[2 * sizeof(file)] = { 0 };
+		uint32_t flen = o->file_len ? o->file_len : sizeof(file);
+
+		memcpy(fixed, &file, sizeof(file));
+		if (flen > sizeof(fixed))
+			flen = sizeof(fixed);
+		/* 80 + 10 bytes: 6 bytes of padding, the first maybe set. */
+		rec_raw(&w, CPT_REC_FILE, o->bad_index ? 1 : 0, fixed, flen,
+			path, file.path_len, o->pad_garbage ? 0x55 : 0);
+	}
 	if (o->pipes) {
 		write_pipes(&w);
 		files.nr_fds = 4;
 	} else if (o->eventfd) {
 		write_eventfd(&w);
-		files.nr_fds = 3;
+		files.nr_fds = 5;
 	}
 	if (o->unix_socks)
 		files.nr_fds += write_unix(&w, o, files.nr_fds);
@@ -573,6 +614,8 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 				 NULL, 0);
 		imgw_rec(&w, CPT_REC_REGS, 0, &regs, sizeof(regs), NULL, 0);
 	}
+	if (o->eventfd)
+		write_epoll_watches(&w);
 	imgw_pages(&w, 0, HEAP_START, nr_pages);
 	if (o->unix_socks)
 		write_unix_skbs(&w);

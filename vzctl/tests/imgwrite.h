@@ -57,8 +57,11 @@ struct imgw_opts {
 	bool sched;			/* valid: SCHED records, init's nice -5
 					 * SCHED_FIFO 10 reset on fork, a
 					 * thread's nice 7 SCHED_BATCH */
-	bool eventfd;			/* valid: an eventfd (fd 1) and a
-					 * signalfd (fd 2), not with pipes */
+	bool eventfd;			/* valid: an eventfd (fd 1), a
+					 * signalfd (fd 2), a timerfd (fd 3)
+					 * and an epoll instance (fd 4)
+					 * watching the first and the
+					 * third, not with pipes */
 	bool locks;			/* valid: init's flock, POSIX and OFD
 					 * locks on FILE 0 */
 	bool mlock;			/* valid: heap locked, stack locked on
@@ -75,6 +78,8 @@ struct imgw_opts {
 	bool unknown_type;		/* a record of type CPT_REC_TYPE_MAX */
 	bool bad_index;			/* FILE with index 1 */
 	bool pad_garbage;		/* nonzero padding byte */
+	uint32_t file_len;		/* FILE 0's fixed part, 0: sizeof;
+					 * up to twice that, zeros after */
 	bool pages_early;		/* PAGES before the TASK */
 	bool drop_record;		/* END counts a record never written */
 	bool trailing;			/* bytes after END */

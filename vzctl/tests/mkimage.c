@@ -16,7 +16,7 @@
  * and a FIFO, "mlock" locks the heap, the
  * stack on fault, and init's future maps (mlockall(MCL_FUTURE)), "sched"
  * gives init (and its thread, with "threads") SCHED records, "locks"
- * gives init a flock, a POSIX and an OFD lock, "eventfd" an eventfd and a signalfd,
+ * gives init a flock, a POSIX and an OFD lock, "eventfd" an eventfd, a signalfd, a timerfd and an epoll instance,
  * "unix" unix sockets of every type and state with messages queued.
  */
 #include <errno.h>

@@ -169,6 +169,40 @@ EDIT(efd_count_big, struct cpt_file, r->state = ~0ULL - 1)
 EDIT(sfd_sigkill, struct cpt_file, r->state |= 1ULL << 8)
 EDIT(sfd_flags, struct cpt_file, r->state_flags = 1)
 EDIT(sfd_wronly, struct cpt_file, r->flags = 1)
+EDIT(tfd_clock_tai, struct cpt_file, r->timer_clock = CPT_CLOCK_TAI)
+EDIT(tfd_clock_monotonic, struct cpt_file, r->timer_clock = CPT_CLOCK_MONOTONIC)
+EDIT(tfd_clock_alarm, struct cpt_file,
+     r->timer_clock = CPT_CLOCK_REALTIME_ALARM)
+EDIT(tfd_flags_8, struct cpt_file, r->state_flags |= 8)
+EDIT(tfd_canceled, struct cpt_file, r->state_flags |= CPT_TFD_CANCELED)
+EDIT(tfd_canceled_relative, struct cpt_file,
+     r->state_flags = CPT_TFD_CANCEL_ON_SET | CPT_TFD_CANCELED)
+EDIT(tfd_value_big, struct cpt_file, r->timer_value = CPT_TIMER_NS_MAX + 1)
+EDIT(tfd_interval_big, struct cpt_file, r->timer_interval = ~0ULL)
+EDIT(tfd_value_max, struct cpt_file,
+     r->timer_value = CPT_TIMER_NS_MAX; r->timer_interval = CPT_TIMER_NS_MAX)
+EDIT(tfd_ticks_max, struct cpt_file, r->state = ~0ULL)
+EDIT(tfd_append, struct cpt_file, r->flags |= 02000)
+EDIT(file_timer_on_sfd, struct cpt_file, r->timer_interval = 1)
+EDIT(file_timer_clock_on_reg, struct cpt_file, r->timer_clock = 1)
+EDIT(file_pad2, struct cpt_file, r->pad2 = 2)
+EDIT(ep_state, struct cpt_file, r->state = 1)
+EDIT(ep_nonblock, struct cpt_file, r->flags |= 04000)
+EDIT(ep_wronly, struct cpt_file, r->flags = 1)
+EDIT(epw_epoll_2, struct cpt_epoll_watch, r->epoll = 2)
+EDIT(epw_epoll_5, struct cpt_epoll_watch, r->epoll = 5)
+EDIT(epw_file_0, struct cpt_epoll_watch, r->file = 0)
+EDIT(epw_file_self, struct cpt_epoll_watch, r->file = 4)
+EDIT(epw_file_2, struct cpt_epoll_watch, r->file = 2)
+EDIT(epw_fd_big, struct cpt_epoll_watch, r->fd = 1U << 20)
+EDIT(epw_fd_max, struct cpt_epoll_watch, r->fd = (1U << 20) - 1)
+EDIT(epw_events_unknown, struct cpt_epoll_watch, r->events |= 0x800)
+EDIT(epw_exclusive, struct cpt_epoll_watch,
+     r->events = CPT_EPOLL_EXCLUSIVE | 0x1)
+EDIT(epw_exclusive_pri, struct cpt_epoll_watch,
+     r->events = CPT_EPOLL_EXCLUSIVE | 0x3)
+EDIT(epw_all, struct cpt_epoll_watch,
+     r->events = CPT_EPOLL_EVENTS & ~CPT_EPOLL_EXCLUSIVE)
 
 /* Unix sockets (the unix_socks image: see imgwrite.c's write_unix()). */
 EDIT(usock_type_3, struct cpt_unix_sock, r->type = 3)
@@ -266,7 +300,7 @@ static void uskb_limit(void)
 	while (!ret && img_next(&r, &rec) == 1)
 		if (rec.h.type == CPT_REC_UNIX_SKB)
 			r.ck.count[CPT_REC_UNIX_SKB] = CPT_MAX_UNIX_SKBS;
-	expect(r.err, "UNIX_SKB record at offset 15016: more than 1048576 of them",
+	expect(r.err, "UNIX_SKB record at offset 15208: more than 1048576 of them",
 	       "UNIX_SKB limit");
 	img_reader_free(&r);
 	close(fd);
@@ -323,6 +357,20 @@ void test_check(void)
 	RULE(efd, FILE, 1, NULL, "");
 	RULE(efd, FILE, 1, efd_count_big, "");
 	RULE(efd, FILE, 2, NULL, "");
+	RULE(efd, FILE, 3, NULL, "");
+	RULE(efd, FILE, 3, tfd_clock_monotonic, "");
+	RULE(efd, FILE, 3, tfd_clock_alarm, "");
+	RULE(efd, FILE, 3, tfd_canceled, "");
+	RULE(efd, FILE, 3, tfd_value_max, "");
+	RULE(efd, FILE, 3, tfd_ticks_max, "");
+	RULE(efd, FILE, 4, NULL, "");
+	RULE(efd, FILE, 4, ep_nonblock, "");
+	RULE(efd, EPOLL_WATCH, 0, NULL, "");
+	RULE(efd, EPOLL_WATCH, 1, NULL, "");
+	RULE(efd, EPOLL_WATCH, 0, epw_file_2, "");
+	RULE(efd, EPOLL_WATCH, 0, epw_fd_max, "");
+	RULE(efd, EPOLL_WATCH, 0, epw_exclusive, "");
+	RULE(efd, EPOLL_WATCH, 1, epw_all, "");
 	RULE(locks, LOCK, 1, lock_posix_write_eof, "");
 	RULE(usock, UNIX_SOCK, 0, NULL, "");
 	RULE(usock_pipes, UNIX_SOCK, 0, NULL, "");
@@ -358,11 +406,32 @@ void test_check(void)
 	RULE(efd, FILE, 1, efd_append, "eventfd with flags 0xc02 (O_RDWR, O_NONBLOCK only)");
 	RULE(efd, FILE, 1, efd_rdonly, "eventfd with flags 0x800 (O_RDWR, O_NONBLOCK only)");
 	RULE(efd, FILE, 1, efd_pipe, "pipe 1 given for a file that is not one");
-	RULE(plain, FILE, 0, file_state_on_reg, "state 3/0 given for a file that is not an eventfd");
+	RULE(plain, FILE, 0, file_state_on_reg, "state 3/0 given for a file that is not an eventfd, signalfd or timerfd");
 	RULE(plain, FILE, 0, file_pad, "reserved field is 1, not 0");
 	RULE(efd, FILE, 2, sfd_sigkill, "signalfd mask 0xb00 has SIGKILL or SIGSTOP");
 	RULE(efd, FILE, 2, sfd_flags, "signalfd flags 0x1 unknown");
 	RULE(efd, FILE, 2, sfd_wronly, "signalfd with flags 0x1 (O_RDWR, O_NONBLOCK only)");
+	/* Timerfds. */
+	RULE(efd, FILE, 3, tfd_clock_tai, "timerfd clock 11 is not one timerfd_create() takes");
+	RULE(efd, FILE, 3, tfd_flags_8, "timerfd flags 0xb unknown");
+	RULE(efd, FILE, 3, tfd_canceled_relative, "timerfd canceled by a clock setting, but not an absolute CANCEL_ON_SET timer on CLOCK_REALTIME");
+	RULE(efd, FILE, 3, tfd_value_big, "timerfd value 9223372036854775808 / interval 1000000000 ns out of range (at most 9223372036854775807)");
+	RULE(efd, FILE, 3, tfd_interval_big, "timerfd value 1893456000000000000 / interval 18446744073709551615 ns out of range (at most 9223372036854775807)");
+	RULE(efd, FILE, 3, tfd_append, "timerfd with flags 0x402 (O_RDWR, O_NONBLOCK only)");
+	RULE(efd, FILE, 2, file_timer_on_sfd, "timer 0/1/0 given for a file that is not a timerfd");
+	RULE(plain, FILE, 0, file_timer_clock_on_reg, "timer 0/0/1 given for a file that is not a timerfd");
+	RULE(plain, FILE, 0, file_pad2, "reserved field is 2, not 0");
+	/* Epoll instances and their watches. */
+	RULE(efd, FILE, 4, ep_state, "state 1/0 given for an epoll instance");
+	RULE(efd, FILE, 4, ep_wronly, "epoll instance with flags 0x1 (O_RDWR, O_NONBLOCK only)");
+	RULE(efd, EPOLL_WATCH, 0, epw_epoll_2, "FILE 2 is not an epoll instance");
+	RULE(efd, EPOLL_WATCH, 1, epw_epoll_5, "epoll 5 refers to a FILE not defined before it (5 so far)");
+	RULE(efd, EPOLL_WATCH, 0, epw_file_0, "FILE 0 (kind 1) cannot be watched by epoll FILE 4");
+	RULE(efd, EPOLL_WATCH, 0, epw_file_self, "FILE 4 (kind 10) cannot be watched by epoll FILE 4");
+	RULE(efd, EPOLL_WATCH, 0, epw_fd_big, "fd 1048576 out of range (below 1048576)");
+	RULE(efd, EPOLL_WATCH, 0, epw_events_unknown, "events 0x80000819 unknown");
+	RULE(efd, EPOLL_WATCH, 0, epw_exclusive_pri, "EPOLLEXCLUSIVE with events 0x10000003 or on an epoll instance");
+	DROPPED(efd, EPOLL_WATCH, 0, "");
 	/* File locks. */
 	RULE(locks, LOCK, 0, lock_kind_4, "unknown kind 4");
 	RULE(locks, LOCK, 1, lock_type_0, "unknown type 0");
@@ -407,8 +476,8 @@ void test_check(void)
 	RULE(usock, UNIX_SOCK, 3, usock_listener_3, "listener 3 refers to a UNIX_SOCK not defined before it (3 so far)");
 	RULE(usock, UNIX_SOCK, 3, usock_seqpacket, "listener 2 is a socket of type 1, not 5");
 	RULE(usock, UNIX_SOCK, 3, usock_listener_1, "listener 1 is not listening");
-	RULE(usock, UNIX_SOCK, 1, usock_peer_none, "UNIX_SOCK record at offset 864: does not name UNIX_SOCK 0 back, whose peer is PEER_NEXT");
-	RULE(usock, UNIX_SOCK, 7, usock_peer_next, "PAGES record at offset 6736: UNIX_SOCK 7 has peer PEER_NEXT, but no UNIX_SOCK follows it");
+	RULE(usock, UNIX_SOCK, 1, usock_peer_none, "UNIX_SOCK record at offset 888: does not name UNIX_SOCK 0 back, whose peer is PEER_NEXT");
+	RULE(usock, UNIX_SOCK, 7, usock_peer_next, "PAGES record at offset 6928: UNIX_SOCK 7 has peer PEER_NEXT, but no UNIX_SOCK follows it");
 	RULE(usock, UNIX_SOCK, 5, usock_peer_0, "a peer given for a socket that is not connected");
 	RULE(usock, UNIX_SOCK, 6, usock_peer_4, "peer 4: only a datagram socket names an earlier socket it is connected to");
 	RULE(usock, UNIX_SOCK, 7, usock_peer_8, "peer 8 refers to a UNIX_SOCK not defined before it (7 so far)");
@@ -419,11 +488,11 @@ void test_check(void)
 	RULE(usock, FILE, 1, file_unix_append, "unix socket with flags 0x402 (O_RDWR, O_NONBLOCK only)");
 	RULE(usock, FILE, 2, file_unix_largefile, "unix socket with flags 0x8802 (O_RDWR, O_NONBLOCK only)");
 	RULE(usock, FILE, 1, file_unix_pos, "unix socket with pos 5 and size 0 (both 0)");
-	RULE(usock, FILE, 1, file_unix_state, "state 1/0 given for a file that is not an eventfd or signalfd");
+	RULE(usock, FILE, 1, file_unix_state, "state 1/0 given for a file that is not an eventfd, signalfd or timerfd");
 	RULE(usock, FILE, 7, file_unix_sock_8, "sock 8 refers to a UNIX_SOCK not defined before it (8 so far)");
 	RULE(usock, FILE, 4, file_unix_sock_3, "sock 3 is a connection not yet accepted: no FILE is it");
 	RULE(usock, FILE, 2, file_unix_sock_0, "second FILE for sock 0 (its fds share one)");
-	RULE(usock, FILE, 7, file_unix_to_signalfd, "PAGES record at offset 6736: UNIX_SOCK 7 is not an embryo, yet no FILE is it");
+	RULE(usock, FILE, 7, file_unix_to_signalfd, "PAGES record at offset 6928: UNIX_SOCK 7 is not an embryo, yet no FILE is it");
 	RULE(usock, UNIX_SKB, 0, uskb_sock_8, "sock 8 refers to a UNIX_SOCK not defined before it (8 so far)");
 	RULE(usock, UNIX_SKB, 0, uskb_sender_9, "sender 9 refers to a UNIX_SOCK not defined before it (8 so far)");
 	RULE(usock, UNIX_SKB, 2, uskb_sock_2, "sock 2 is listening: only connections wait in it");
@@ -447,7 +516,7 @@ void test_check(void)
 	RULE(plain, MM, 0, mm_auxv_no_null, "saved auxv has no AT_NULL entry");
 	RULE(mlock, MM, 0, mm_def_flags_other, "def_flags 0x40002000 has bits other than mlockall()'s (0x82000)");
 	RULE(mlock, MM, 0, mm_def_flags_onfault_only, "def_flags 0x80000 locks on fault without locking");
-	RULE(mlock, VMA, 2, vma_onfault_only, "VMA record at offset 1384: vm_flags 0x80003 lock on fault without locking");
+	RULE(mlock, VMA, 2, vma_onfault_only, "VMA record at offset 1408: vm_flags 0x80003 lock on fault without locking");
 	/* Signals. */
 	RULE(plain, SIGHAND, 0, sighand_bad_flags, "signal 14: handler flags 0x200");
 	/* Tasks. */
@@ -460,20 +529,20 @@ void test_check(void)
 	RULE(threads, TASK, 1, thread_as_process, "process 2 shares its mm, files, fs or handlers with an earlier process");
 	DROPPED(threads, CREDS, 1, "TASK pid 2 has no CREDS record");
 	DROPPED(plain, REGS, 0, "TASK pid 1 has no REGS record");
-	DROPPED(plain, TASK, 0, "CREDS record at offset 3512: does not follow a TASK");
+	DROPPED(plain, TASK, 0, "CREDS record at offset 3536: does not follow a TASK");
 	/* Credentials. */
 	RULE(plain, CREDS, 0, creds_uid_invalid, "uid or gid 4294967295 is not valid");
 	RULE(plain, CREDS, 0, group_invalid, "group 4294967295 is not valid");
 	RULE(plain, CREDS, 0, creds_securebits, "securebits 0x100");
 	/* Scheduling attributes. */
-	RULE(sched, TASK, 0, task_zombie, "SCHED record at offset 4096: for zombie 1: a zombie has no scheduling attributes");
+	RULE(sched, TASK, 0, task_zombie, "SCHED record at offset 4120: for zombie 1: a zombie has no scheduling attributes");
 	RULE(sched, SCHED, 0, sched_deadline, "policy 6 is not SCHED_NORMAL, _BATCH, _IDLE, _FIFO or _RR");
 	RULE(sched, SCHED, 0, sched_nice_low, "nice -21 out of range (-20..19)");
 	RULE(sched_threads, SCHED, 1, sched_nice_high, "nice 20 out of range (-20..19)");
 	RULE(sched, SCHED, 0, sched_fifo_prio_0, "rt_priority 0 with policy 1 (1..99 for SCHED_FIFO and _RR, else 0)");
 	RULE(sched, SCHED, 0, sched_fifo_prio_100, "rt_priority 100 with policy 1");
 	RULE(sched_threads, SCHED, 1, sched_batch_prio, "rt_priority 1 with policy 3");
-	RULE(sched, SCHED, 0, sched_flags, "SCHED record at offset 4096: flags 0x2");
+	RULE(sched, SCHED, 0, sched_flags, "SCHED record at offset 4120: flags 0x2");
 	/* FPU state. */
 	RULE(plain, XSAVE, 0, xsave_fx_576, "variable part of 576 bytes exceeds its length 520");
 	RULE(plain, XSAVE, 0, xsave_short_xsave, "format 2 with 512 bytes is neither FXSAVE (512) nor XSAVE (at least 576)");

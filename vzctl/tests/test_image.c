@@ -146,6 +146,14 @@ static void test_broken(void)
 	BROKEN(unknown_type, true, err);
 	BROKEN(bad_index, true, "has index 1, expected 0");
 	BROKEN(pad_garbage, true, "nonzero padding");
+	/* A FILE shorter than a 1.4 writer's; 1.4's and a longer one pass. */
+	BROKEN(file_len, 40, "FILE record at offset 536: 50 bytes is too short (at least 56)");
+	BROKEN(file_len, 52, "FILE record at offset 536: variable part of 10 bytes exceeds its length 62");
+	memset(&o, 0, sizeof(o));
+	o.file_len = 56;
+	CHECK_INT(imgw_validate_opts(&o, err, sizeof(err)), 0);
+	o.file_len = sizeof(struct cpt_file) + 16;
+	CHECK_INT(imgw_validate_opts(&o, err, sizeof(err)), 0);
 	BROKEN(pages_early, true, "the image has 0 tasks before it");
 	BROKEN(drop_record, true, "nr_records 17, but 16 records precede it");
 	BROKEN(trailing, true, "trailing data after the END record");
@@ -154,7 +162,7 @@ static void test_broken(void)
 	BROKEN(file_path, "sbin/init", "path is not absolute");
 	BROKEN(bad_timer, IMGW_TIMER_NO_SIGNAL, "not after its process's SIGNAL record");
 	BROKEN(bad_timer, IMGW_TIMER_ORDER, "id 0 not above the last one (0)");
-	BROKEN(bad_timer, IMGW_TIMER_CLOCK, "POSIX_TIMER record at offset 5000: clock 2");
+	BROKEN(bad_timer, IMGW_TIMER_CLOCK, "POSIX_TIMER record at offset 5024: clock 2");
 	BROKEN(bad_timer, IMGW_TIMER_NOTIFY, "notification 99");
 	BROKEN(bad_timer, IMGW_TIMER_SIGNAL, "signal 65");
 #undef BROKEN

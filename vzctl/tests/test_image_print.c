@@ -58,7 +58,7 @@ static void test_dumpinfo_output(void)
 	img = imgw_image(&o, &len);
 	out = dumpinfo_output(img, len, false, &ret);
 	CHECK_INT(ret, 0);
-	CHECK(strstr(out, "Image version 1.4:") != NULL);
+	CHECK(strstr(out, "Image version 1.5:") != NULL);
 	CHECK(strstr(out, " TASK ") && strstr(out, "pid=1 tgid=1 ppid=0 comm=init"));
 	CHECK(strstr(out, "start=0x600000 end=0x602000 kind=anon-private") != NULL);
 	CHECK(strstr(out, "nr_pages=2") != NULL);
@@ -69,7 +69,7 @@ static void test_dumpinfo_output(void)
 	out = dumpinfo_output(img, len, true, &ret);
 	CHECK_INT(ret, 0);
 	CHECK(json_ok(out));
-	CHECK(!strncmp(out, "{\"header\":{\"version\":\"1.4\"", 26));
+	CHECK(!strncmp(out, "{\"header\":{\"version\":\"1.5\"", 26));
 	CHECK(strstr(out, "\"valid\":true}\n") != NULL);
 	CHECK(strstr(out, "\"path\":\"/a \\\"b\\\"\\\\c\\u000a\\u0001\\u00ff\"") != NULL);
 	CHECK(strstr(out, "\"comm\":\"init\"") != NULL);
@@ -108,7 +108,7 @@ static void test_dumpinfo_output(void)
 	CHECK(strstr(out, "\"type\":\"SCHED\",\"index\":0,\"len\":16,\"policy\":\"fifo\",\"rt_priority\":10,\"nice\":-5,\"flags\":\"0x1\"}") != NULL);
 	free(out);
 
-	/* An eventfd: its counter and mode, no path. */
+	/* An eventfd: its counter and mode, no path; a timerfd: its timer. */
 	free(img);
 	o = (struct imgw_opts){ .eventfd = true };
 	img = imgw_image(&o, &len);
@@ -116,6 +116,9 @@ static void test_dumpinfo_output(void)
 	CHECK_INT(ret, 0);
 	CHECK(strstr(out, " kind=eventfd flags=0x802 pos=0 mode=0600 count=7 semaphore=yes\n") != NULL);
 	CHECK(strstr(out, " kind=signalfd flags=0x802 pos=0 mode=0600 sigmask=0xa00\n") != NULL);
+	CHECK(strstr(out, " kind=timerfd flags=0x2 pos=0 mode=0600 clock=realtime value_ns=1893456000000000000 interval_ns=1000000000 ticks=2 abstime=yes cancel_on_set=yes\n") != NULL);
+	CHECK(strstr(out, " kind=epoll flags=0x2 pos=0 mode=0600\n") != NULL);
+	CHECK(strstr(out, " EPOLL_WATCH      0       24  epoll=4 file=1 fd=1 events=0x80000019 data=0x1122334455667788\n") != NULL);
 	free(out);
 
 	/* File locks: kinds, types, an owner for POSIX only, "eof". */

@@ -40,7 +40,7 @@
 #define CPT_IMAGE_MAGIC		"\x79\x1c\x01\x63VZCR"	/* 8 bytes */
 #define CPT_IMAGE_MAGIC_LEN	8
 #define CPT_IMAGE_VERSION_MAJOR	1
-#define CPT_IMAGE_VERSION_MINOR	4
+#define CPT_IMAGE_VERSION_MINOR	5
 #define CPT_IMAGE_VERSION	((CPT_IMAGE_VERSION_MAJOR << 16) | \
 				 CPT_IMAGE_VERSION_MINOR)
 
@@ -80,6 +80,8 @@
 #define CPT_CLOCK_REALTIME	0
 #define CPT_CLOCK_MONOTONIC	1
 #define CPT_CLOCK_BOOTTIME	7
+#define CPT_CLOCK_REALTIME_ALARM 8
+#define CPT_CLOCK_BOOTTIME_ALARM 9
 #define CPT_CLOCK_TAI		11
 #define CPT_SIGEV_SIGNAL	0
 #define CPT_SIGEV_NONE		1
@@ -179,6 +181,7 @@ enum cpt_rec_type {
 	CPT_REC_LOCK,		/* 1.3: struct cpt_lock: a file lock */
 	CPT_REC_UNIX_SOCK,	/* 1.4: struct cpt_unix_sock + var: a socket */
 	CPT_REC_UNIX_SKB,	/* 1.4: struct cpt_unix_skb + data, addr */
+	CPT_REC_EPOLL_WATCH,	/* 1.5: struct cpt_epoll_watch */
 	CPT_REC_TYPE_MAX
 };
 
@@ -213,9 +216,23 @@ struct cpt_uts {
 #define CPT_FILE_EVENTFD	6	/* 1.3: an eventfd, by its state */
 #define CPT_FILE_SIGNALFD	7	/* 1.3: a signalfd, by its mask */
 #define CPT_FILE_UNIX		8	/* 1.4: a unix socket: UNIX_SOCK */
+#define CPT_FILE_TIMERFD	9	/* 1.5: a timerfd, by its timer */
+#define CPT_FILE_EPOLL		10	/* 1.5: an epoll instance: its
+					 * EPOLL_WATCHes come later */
 
 /* cpt_file.state_flags of an EVENTFD */
 #define CPT_EFD_SEMAPHORE	1	/* EFD_SEMAPHORE */
+
+/*
+ * cpt_file.state_flags of a TIMERFD: the flags of its last
+ * timerfd_settime(), and whether the clock was set since (CANCELED: the
+ * next read fails with ECANCELED), which only a CANCEL_ON_SET timer on a
+ * CLOCK_REALTIME clock with ABSTIME has.
+ */
+#define CPT_TFD_ABSTIME		1	/* TFD_TIMER_ABSTIME */
+#define CPT_TFD_CANCEL_ON_SET	2	/* TFD_TIMER_CANCEL_ON_SET */
+#define CPT_TFD_CANCELED	4
+#define CPT_TFD_FLAGS		7
 
 struct cpt_file {
 	__u32	kind;		/* CPT_FILE_* */
@@ -229,10 +246,56 @@ struct cpt_file {
 				 * 1.4: UNIX: of a CPT_REC_UNIX_SOCK */
 	/* 1.3: the state of a file with no path; 0 for other kinds */
 	__u64	state;		/* EVENTFD: the counter; SIGNALFD: the
-				 * signals it reads, bit N-1 for N */
-	__u32	state_flags;	/* EVENTFD: CPT_EFD_* */
+				 * signals it reads, bit N-1 for N;
+				 * 1.5: TIMERFD: expiries not yet read */
+	__u32	state_flags;	/* EVENTFD: CPT_EFD_*; TIMERFD: CPT_TFD_* */
 	__u32	pad;
+	/*
+	 * 1.5: a TIMERFD's timer; 0 for other kinds.  timer_value is the
+	 * time to its next expiry in ns, 0 if it is disarmed; for ABSTIME
+	 * on CLOCK_REALTIME(_ALARM) it is the CLOCK_REALTIME time it
+	 * expires at instead, so that it keeps to the wall clock (and
+	 * expires at once on a restore after that time).  At most
+	 * CPT_TIMER_NS_MAX, as the interval.
+	 */
+	__u64	timer_value;
+	__u64	timer_interval;	/* ns; 0: not periodic */
+	__u32	timer_clock;	/* CPT_CLOCK_* but TAI */
+	__u32	pad2;
 };
+
+/* The largest time a timerfd_settime() takes: KTIME_MAX ns. */
+#define CPT_TIMER_NS_MAX	0x7fffffffffffffffULL
+
+/*
+ * 1.5: one watch of an epoll instance (a FILE of kind EPOLL): the file
+ * it watches, by the fd number it was added as (the watch set's key
+ * with the file; that fd may have been closed since), with its events
+ * and data as epoll_ctl() set them, or what is left of them (a fired
+ * EPOLLONESHOT watch keeps only its flags).  Written after every task,
+ * when every FILE is, in each instance's order.  The restore adds them
+ * as epoll_ctl(EPOLL_CTL_ADD) would; what is ready is polled again.
+ */
+struct cpt_epoll_watch {
+	__u32	epoll;		/* index of the FILE of kind EPOLL */
+	__u32	file;		/* index of the FILE it watches */
+	__u32	fd;		/* below CPT_MAX_FDS */
+	__u32	events;		/* CPT_EPOLL_EVENTS bits */
+	__u64	data;
+};
+
+/* EPOLLIN ... EPOLLMSG, EPOLLRDHUP, and the flags. */
+#define CPT_EPOLL_EXCLUSIVE	(1U << 28)
+#define CPT_EPOLL_WAKEUP	(1U << 29)
+#define CPT_EPOLL_ONESHOT	(1U << 30)
+#define CPT_EPOLL_ET		(1U << 31)
+#define CPT_EPOLL_EVENTS	(0x27ffU | CPT_EPOLL_EXCLUSIVE | \
+				 CPT_EPOLL_WAKEUP | CPT_EPOLL_ONESHOT | \
+				 CPT_EPOLL_ET)
+/* What an EXCLUSIVE watch may have: IN, OUT, ERR, HUP and the flags. */
+#define CPT_EPOLL_EXCLUSIVE_OK	(0x1dU | CPT_EPOLL_EXCLUSIVE | \
+				 CPT_EPOLL_WAKEUP | CPT_EPOLL_ET)
+#define CPT_MAX_EPOLL_WATCHES	(1U << 20)	/* of a VE */
 
 /*
  * The pipe behind PIPE and FIFO files: its capacity and the data in it,

@@ -82,6 +82,8 @@ enum cpt_rec_kind {
 	X(SIGNAL, cpt_signal, CPT_RK_TASK, NONE, timers, 0, 1)		\
 	X(POSIX_TIMER, cpt_posix_timer, CPT_RK_TASK, NONE, timers, 0,	\
 	  CPT_MAX_POSIX_TIMERS)						\
+	X(EPOLL_WATCH, cpt_epoll_watch, CPT_RK_OBJECT, NONE, epoll, 0,	\
+	  CPT_MAX_EPOLL_WATCHES)					\
 	X(PAGES, cpt_pages, CPT_RK_CONTENTS, NONE, pages,		\
 	  (__u64)s->nr_pages * CPT_PAGE_SIZE, 0)			\
 	X(UNIX_SKB, cpt_unix_skb, CPT_RK_CONTENTS, NONE, unix,		\

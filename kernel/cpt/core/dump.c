@@ -265,6 +265,9 @@ static int cpt_dump_walk(struct cpt_dump *d)
 	for (t = 0; !err && t < d->nr_tasks; t++)
 		err = cpt_dump_one_task(d, d->tasks[t]);
 	for (i = 0; !err && i < cpt_nr_steps; i++)
+		if (cpt_steps[i].phase == CPT_DUMP_LATE)
+			err = cpt_steps[i].dump_ve(d);
+	for (i = 0; !err && i < cpt_nr_steps; i++)
 		if (cpt_steps[i].phase == CPT_DUMP_CONTENTS)
 			err = cpt_steps[i].dump_ve(d);
 	return err;

@@ -51,6 +51,7 @@ struct cpt_resource {
 enum cpt_phase {
 	CPT_DUMP_VE,		/* checkpoint: VE-wide state, before tasks */
 	CPT_DUMP_TASK,		/* per task, parents first */
+	CPT_DUMP_LATE,		/* after every task: what refers to any */
 	CPT_DUMP_CONTENTS,	/* after every task: memory contents */
 	RST_OPEN,		/* in the VE's new init, before any task */
 	RST_BUILD,		/* in each restored task, in its own context */
@@ -200,6 +201,27 @@ int signalfd_dump_file(struct file *file, struct cpt_file *f,
 		       const char **why);
 /* For files.c: a new signalfd with the mask of FILE @f. */
 struct file *signalfd_rst_file(struct rst_image *img, const struct cpt_file *f);
+
+/* res/timerfd.c: FILE records of kind TIMERFD */
+/* For files.c: as eventfd_dump_file(), for a timerfd. */
+int timerfd_dump_file(struct cpt_dump *d, struct file *file,
+		      struct cpt_file *f, const char **why);
+/* For files.c: a new timerfd with the timer of FILE @f. */
+struct file *timerfd_rst_file(struct rst_image *img, const struct cpt_file *f);
+
+/* res/epoll.c: FILE records of kind EPOLL, EPOLL_WATCH */
+extern const struct cpt_resource cpt_res_epoll;
+/*
+ * For files.c: as eventfd_dump_file(), for an epoll instance, held as fd
+ * @fd by @tsk (its watches come later, from epoll_dump_watches()).
+ */
+int epoll_dump_file(struct cpt_dump *d, struct task_struct *tsk,
+		    unsigned int fd, struct file *file, struct cpt_file *f,
+		    const char **why);
+int epoll_dump_watches(struct cpt_dump *d);
+/* For files.c: a new epoll instance for FILE @f, with no watches yet. */
+struct file *epoll_rst_file(struct rst_image *img, const struct cpt_file *f);
+int epoll_rst_open(struct rst_image *img);
 
 /* res/fs.c: FS: root, working directory, umask */
 extern const struct cpt_resource cpt_res_fs;

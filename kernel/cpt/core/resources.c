@@ -23,6 +23,7 @@ const struct cpt_resource *const cpt_resources[] = {
 	&cpt_res_pipe,
 	&cpt_res_unix,
 	&cpt_res_files,
+	&cpt_res_epoll,
 	&cpt_res_locks,
 	&cpt_res_fs,
 	&cpt_res_signal,
@@ -62,6 +63,7 @@ unsigned int cpt_resource_slot(const struct cpt_resource *res)
 
 #define DUMP_VE(fn, desc)	{ CPT_DUMP_VE, CPT_ALL, desc, .dump_ve = fn }
 #define DUMP_TASK(fn, who, desc) { CPT_DUMP_TASK, who, desc, .dump_task = fn }
+#define DUMP_LATE(fn, desc)	{ CPT_DUMP_LATE, CPT_ALL, desc, .dump_ve = fn }
 #define DUMP_CONTENTS(fn, desc)	{ CPT_DUMP_CONTENTS, CPT_ALL, desc, .dump_ve = fn }
 #define RST_VE(fn, desc)	{ RST_OPEN, CPT_ALL, desc, .rst_ve = fn }
 #define RST_LAST(fn, desc)	{ RST_FINISH, CPT_ALL, desc, .rst_ve = fn }
@@ -101,6 +103,11 @@ const struct cpt_step cpt_steps[] = {
 	DUMP_TASK(signal_dump_pending, CPT_LIVE, "queued signals"),
 	DUMP_TASK(timers_dump, CPT_LEADER, "timers"),
 	/*
+	 * Then what refers to the objects of any task: the watches of epoll
+	 * instances, on files any task may hold.
+	 */
+	DUMP_LATE(epoll_dump_watches, "epoll watches"),
+	/*
 	 * Then what unix sockets have queued, which may come from any of
 	 * them and names processes by pid (with the contents, so that the
 	 * restore applies it when every socket and every task exists);
@@ -135,6 +142,11 @@ const struct cpt_step cpt_steps[] = {
 	 * (below), so that /proc/locks shows who took them.
 	 */
 	RST_VE(locks_rst_open, "file locks of no process"),
+	/*
+	 * Then the watches of epoll instances, once every file they watch
+	 * is open: before any task, which may hold one of them.
+	 */
+	RST_VE(epoll_rst_open, "epoll watches"),
 	/*
 	 * Then each task in its own context.  Session and process group
 	 * come first, since children inherit them; then the children are

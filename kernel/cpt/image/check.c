@@ -273,6 +273,9 @@ void cpt_check_release(struct cpt_checker *ck)
 		ck->ops->free(ck->priv, ck->pipes);
 	if (ck->usocks)
 		ck->ops->free(ck->priv, ck->usocks);
+	if (ck->file_kinds)
+		ck->ops->free(ck->priv, ck->file_kinds);
+	ck->file_kinds = CK_NULL;
 	ck->tasks = CK_NULL;
 	ck->pid_hash = CK_NULL;
 	ck->pipes = CK_NULL;
@@ -645,12 +648,44 @@ static int ck_unix_file(struct cpt_checker *ck, const struct cpt_file *f)
 }
 
 /*
- * An eventfd, a signalfd or (1.4) a unix socket: no path, open read-write
- * (what eventfd(), signalfd() and socket() give) with O_NONBLOCK at most
- * (and O_LARGEFILE, for the first two, that a restore's open adds).  An
- * eventfd's counter is one a write could have made (below 2^64 - 1),
- * with the semaphore flag at most; a signalfd's mask never has SIGKILL
- * or SIGSTOP (signalfd() drops them), and it has no flags.
+ * A timerfd (1.5) on a clock timerfd_create() takes, with times a
+ * timerfd_settime() takes.  Its settime flags are the ones there are;
+ * only an absolute CANCEL_ON_SET timer on a CLOCK_REALTIME clock can
+ * have been canceled by a setting of the clock.  Any number of expiries
+ * may wait to be read.
+ */
+static int ck_timerfd(struct cpt_checker *ck, const struct cpt_file *f)
+{
+	const __u32 c = f->timer_clock;
+	const int realtime = c == CPT_CLOCK_REALTIME ||
+			     c == CPT_CLOCK_REALTIME_ALARM;
+	const __u32 cancel = CPT_TFD_ABSTIME | CPT_TFD_CANCEL_ON_SET;
+
+	if (!realtime && c != CPT_CLOCK_MONOTONIC && c != CPT_CLOCK_BOOTTIME &&
+	    c != CPT_CLOCK_BOOTTIME_ALARM)
+		return ck_bad(ck, "timerfd clock %u is not one timerfd_create() takes",
+			      c);
+	if (f->state_flags & ~CPT_TFD_FLAGS)
+		return ck_bad(ck, "timerfd flags %#x unknown", f->state_flags);
+	if ((f->state_flags & CPT_TFD_CANCELED) &&
+	    (!realtime || (f->state_flags & cancel) != cancel))
+		return ck_bad(ck, "timerfd canceled by a clock setting, but not an absolute CANCEL_ON_SET timer on CLOCK_REALTIME");
+	if (f->timer_value > CPT_TIMER_NS_MAX ||
+	    f->timer_interval > CPT_TIMER_NS_MAX)
+		return ck_bad(ck, "timerfd value %llu / interval %llu ns out of range (at most %llu)",
+			      f->timer_value, f->timer_interval,
+			      CPT_TIMER_NS_MAX);
+	return 0;
+}
+
+/*
+ * An eventfd, a signalfd, (1.4) a unix socket or (1.5) a timerfd: no
+ * path, open read-write (what eventfd(), signalfd(), socket() and
+ * timerfd_create() give) with O_NONBLOCK at most (and O_LARGEFILE, but
+ * for a socket, that a restore's open adds).  An eventfd's counter is
+ * one a write could have made (below 2^64 - 1), with the semaphore flag
+ * at most; a signalfd's mask never has SIGKILL or SIGSTOP (signalfd()
+ * drops them), and it has no flags.
  */
 #define CK_O_NONBLOCK	04000
 #define CK_O_LARGEFILE	0100000
@@ -662,6 +697,8 @@ static int ck_anon_file(struct cpt_checker *ck, const struct cpt_file *f,
 {
 	const char *what = f->kind == CPT_FILE_EVENTFD ? "eventfd" :
 			   f->kind == CPT_FILE_SIGNALFD ? "signalfd" :
+			   f->kind == CPT_FILE_TIMERFD ? "timerfd" :
+			   f->kind == CPT_FILE_EPOLL ? "epoll instance" :
 			   "unix socket";
 	__u32 large = f->kind == CPT_FILE_UNIX ? 0 : CK_O_LARGEFILE;
 
@@ -676,6 +713,12 @@ static int ck_anon_file(struct cpt_checker *ck, const struct cpt_file *f,
 	if (f->object)
 		return ck_bad(ck, "pipe %u given for a file that is not one",
 			      f->object);
+	if (f->kind == CPT_FILE_TIMERFD)
+		return ck_timerfd(ck, f);
+	if (f->kind == CPT_FILE_EPOLL)
+		return f->state || f->state_flags ?
+			ck_bad(ck, "state %llu/%#x given for an epoll instance",
+			       f->state, f->state_flags) : 0;
 	if (f->kind == CPT_FILE_EVENTFD) {
 		if (f->state == ~0ULL)
 			return ck_bad(ck, "eventfd counter %llu out of range",
@@ -693,18 +736,42 @@ static int ck_anon_file(struct cpt_checker *ck, const struct cpt_file *f,
 	return 0;
 }
 
+static int ck_file_kind(struct cpt_checker *ck, struct cpt_rec_view *v);
+
+/* A FILE, whose kind EPOLL_WATCH rules need later. */
 static int ck_file(struct cpt_checker *ck, struct cpt_rec_view *v)
+{
+	if (!ck->file_kinds) {
+		ck->file_kinds = ck->ops->zalloc(ck->priv, CPT_MAX_FILES);
+		if (!ck->file_kinds)
+			return ck_fail(ck, "out of memory for files");
+	}
+	if (ck_file_kind(ck, v))
+		return -1;
+	/* The record table's limit keeps the index below CPT_MAX_FILES. */
+	ck->file_kinds[v->h.index] = (__u8)v->u.cpt_file.kind;
+	return 0;
+}
+
+static int ck_file_kind(struct cpt_checker *ck, struct cpt_rec_view *v)
 {
 	const struct cpt_file *f = &v->u.cpt_file;
 
-	if (f->kind < CPT_FILE_REG || f->kind > CPT_FILE_UNIX)
+	if (f->kind < CPT_FILE_REG || f->kind > CPT_FILE_EPOLL)
 		return ck_bad(ck, "unknown kind %u", f->kind);
-	if (f->pad)
-		return ck_bad(ck, "reserved field is %u, not 0", f->pad);
-	if (f->kind == CPT_FILE_EVENTFD || f->kind == CPT_FILE_SIGNALFD)
+	if (f->pad || f->pad2)
+		return ck_bad(ck, "reserved field is %u, not 0",
+			      f->pad ? f->pad : f->pad2);
+	if (f->kind != CPT_FILE_TIMERFD &&
+	    (f->timer_value || f->timer_interval || f->timer_clock))
+		return ck_bad(ck, "timer %llu/%llu/%u given for a file that is not a timerfd",
+			      f->timer_value, f->timer_interval,
+			      f->timer_clock);
+	if (f->kind == CPT_FILE_EVENTFD || f->kind == CPT_FILE_SIGNALFD ||
+	    f->kind == CPT_FILE_TIMERFD || f->kind == CPT_FILE_EPOLL)
 		return ck_anon_file(ck, f, v->var_len);
 	if (f->state || f->state_flags)
-		return ck_bad(ck, "state %llu/%#x given for a file that is not an eventfd or signalfd",
+		return ck_bad(ck, "state %llu/%#x given for a file that is not an eventfd, signalfd or timerfd",
 			      f->state, f->state_flags);
 	if (f->kind == CPT_FILE_UNIX)
 		return ck_anon_file(ck, f, v->var_len);
@@ -721,6 +788,42 @@ static int ck_file(struct cpt_checker *ck, struct cpt_rec_view *v)
 	if (f->kind == CPT_FILE_PIPE)
 		return 0;
 	return ck_path(ck, "path", (const char *)v->var, f->path_len, 1);
+}
+
+/*
+ * An epoll watch (1.5): of an epoll instance, on a file that can be
+ * polled (not a regular file or directory), never the instance itself,
+ * as an fd number an fd table can have, with events and flags
+ * epoll_ctl() takes: EPOLLEXCLUSIVE only with IN, OUT, ERR, HUP, WAKEUP
+ * and ET, and not on another epoll instance.  Whether a watch repeats
+ * another, or instances watch each other in a loop or too deep, the
+ * restore's epoll_ctl() finds, as it would have.
+ */
+static int ck_epoll_watch(struct cpt_checker *ck, struct cpt_rec_view *v)
+{
+	const struct cpt_epoll_watch *w = &v->u.cpt_epoll_watch;
+	__u8 target;
+
+	if (ck_ref(ck, "epoll", w->epoll, CPT_REC_FILE) ||
+	    ck_ref(ck, "file", w->file, CPT_REC_FILE))
+		return -1;
+	if (ck->file_kinds[w->epoll] != CPT_FILE_EPOLL)
+		return ck_bad(ck, "FILE %u is not an epoll instance", w->epoll);
+	target = ck->file_kinds[w->file];
+	if (w->file == w->epoll || target == CPT_FILE_REG ||
+	    target == CPT_FILE_DIR)
+		return ck_bad(ck, "FILE %u (kind %u) cannot be watched by epoll FILE %u",
+			      w->file, target, w->epoll);
+	if (w->fd >= CPT_MAX_FDS)
+		return ck_bad(ck, "fd %u out of range (below %u)", w->fd,
+			      CPT_MAX_FDS);
+	if (w->events & ~CPT_EPOLL_EVENTS)
+		return ck_bad(ck, "events %#x unknown", w->events);
+	if ((w->events & CPT_EPOLL_EXCLUSIVE) &&
+	    ((w->events & ~CPT_EPOLL_EXCLUSIVE_OK) || target == CPT_FILE_EPOLL))
+		return ck_bad(ck, "EPOLLEXCLUSIVE with events %#x or on an epoll instance",
+			      w->events);
+	return 0;
 }
 
 static int ck_files(struct cpt_checker *ck, struct cpt_rec_view *v)
@@ -1416,6 +1519,7 @@ static int (*const ck_content[CPT_REC_TYPE_MAX])(struct cpt_checker *,
 	[CPT_REC_VE]		= ck_ve,
 	[CPT_REC_UTS]		= ck_uts,
 	[CPT_REC_FILE]		= ck_file,
+	[CPT_REC_EPOLL_WATCH]	= ck_epoll_watch,
 	[CPT_REC_FILES]		= ck_files,
 	[CPT_REC_FD]		= ck_fd,
 	[CPT_REC_FS]		= ck_fs,
@@ -1464,24 +1568,57 @@ int cpt_check_rec_header(struct cpt_checker *ck,
 }
 
 /*
- * The fixed part (at least the struct's size: the record table's size is
- * that of version 1.0) and the variable part after it.
+ * Fixed parts that grew since the oldest image version a reader takes:
+ * the size they had in it.  Every other fixed part is as large as its
+ * struct.  What a record that short lacks reads as 0 ("absent").
+ */
+static const struct {
+	__u32	type;
+	__u32	size;
+} ck_older_sizes[] = {
+	/* 1.5 added the timer of a TIMERFD. */
+	{ CPT_REC_FILE, __builtin_offsetof(struct cpt_file, timer_value) },
+	{ CPT_REC_NONE, 0 }
+};
+
+static __u32 ck_min_size(__u32 type)
+{
+	__u32 i;
+
+	for (i = 0; ck_older_sizes[i].type != CPT_REC_NONE; i++)
+		if (ck_older_sizes[i].type == type)
+			return ck_older_sizes[i].size;
+	return ck_types[type].size;
+}
+
+/*
+ * The fixed part and the variable part at the end of the payload.  The
+ * fixed part is what comes before the variable part: from an older
+ * writer, shorter than the struct (its newer fields read as 0); from a
+ * newer one, longer (the fields this reader does not know are skipped).
+ * The fields that give the variable part's length are in every version.
  */
 static int ck_split(struct cpt_checker *ck, const struct cpt_rec_header *rh,
 		    const __u8 *payload, __u64 avail, struct cpt_rec_view *v)
 {
 	const struct ck_type *t = &ck_types[rh->type];
+	const __u32 min = ck_min_size(rh->type);
+	__u32 copy = rh->len < t->size ? rh->len : t->size;
 
-	if (rh->len < t->size)
+	if (rh->len < min)
 		return ck_bad(ck, "%u bytes is too short (at least %u)",
-			      rh->len, t->size);
-	if (avail < t->size || (t->kind != CPT_RK_CONTENTS && avail < rh->len))
+			      rh->len, min);
+	if (avail < copy || (t->kind != CPT_RK_CONTENTS && avail < rh->len))
 		return ck_bad(ck, "payload not given to the checker");
-	ck_copy(&v->u, payload, t->size);
+	ck_zero(&v->u, t->size);
+	ck_copy(&v->u, payload, copy);
 	v->var_len = t->var(&v->u);
-	if (v->var_len > rh->len - t->size)
+	if (v->var_len > rh->len - min)
 		return ck_bad(ck, "variable part of %llu bytes exceeds its length %u",
 			      v->var_len, rh->len);
+	if (rh->len - v->var_len < copy)
+		ck_zero((__u8 *)&v->u + (rh->len - v->var_len),
+			copy - (rh->len - v->var_len));
 	v->var = rh->len <= avail ? payload + (rh->len - v->var_len) : CK_NULL;
 	return 0;
 }

@@ -41,6 +41,7 @@ union cpt_rec_fixed {
 	struct cpt_lock		cpt_lock;
 	struct cpt_unix_sock	cpt_unix_sock;
 	struct cpt_unix_skb	cpt_unix_skb;
+	struct cpt_epoll_watch	cpt_epoll_watch;
 	struct cpt_fs		cpt_fs;
 	struct cpt_mm		cpt_mm;
 	struct cpt_vma		cpt_vma;
@@ -123,6 +124,8 @@ struct cpt_checker {
 
 	/* Per PIPE: which files use it (CK_PIPE_* bits), once one does. */
 	__u8			*pipes;
+	/* Per FILE: its kind (CPT_FILE_*), from the first one on. */
+	__u8			*file_kinds;
 
 	/*
 	 * Per UNIX_SOCK, from the first one on; and the one whose peer is

@@ -8,10 +8,10 @@
  * VE's, so a path cannot name anything outside it.  Each FILE is opened
  * once, before any task exists, and shared by every fd that referred to
  * it, so shared offsets stay shared.  Pipes and FIFOs are pipe.c's,
- * unix sockets unix.c's, eventfds and signalfds eventfd.c's and
- * signalfd.c's, the locks held through the files locks.c's.
- * What a path cannot bring back (other sockets, deleted files, anonymous
- * inodes other than eventfds and signalfds, most devices) is refused
+ * unix sockets unix.c's, eventfds, signalfds, timerfds and epoll
+ * instances eventfd.c's, signalfd.c's, timerfd.c's and epoll.c's, the
+ * locks held through the files locks.c's.  What a path cannot bring back (other sockets, deleted
+ * files, other anonymous inodes, most devices) is refused
  * with an error naming it, until the image can express it; so is signal-driven I/O
  * (O_ASYNC), whose owner the image does not carry, and a lease.
  */
@@ -94,10 +94,14 @@ static int cpt_dump_file(struct cpt_dump *d, struct files_dump *st,
 	err = eventfd_dump_file(file, &f, &why);
 	if (!err)
 		err = signalfd_dump_file(file, &f, &why);
+	if (!err)
+		err = timerfd_dump_file(d, file, &f, &why);
+	if (!err)
+		err = epoll_dump_file(d, tsk, fd, file, &f, &why);
 	if (err < 0 && !why)
 		return err;
 	if (err) {
-		/* An eventfd or signalfd: its state is in the FILE. */
+		/* An eventfd, signalfd, timerfd or epoll instance. */
 	} else if (S_ISREG(inode->i_mode)) {
 		f.kind = CPT_FILE_REG;
 	} else if (S_ISDIR(inode->i_mode)) {
@@ -120,11 +124,12 @@ static int cpt_dump_file(struct cpt_dump *d, struct files_dump *st,
 					      "signal-driven I/O (O_ASYNC)";
 	/*
 	 * An unnamed pipe has no path: it is where the PIPE record says, a
-	 * socket where its UNIX_SOCK says; an eventfd or signalfd has none
-	 * either.  Any other file is its path.
+	 * socket where its UNIX_SOCK says; an eventfd, signalfd, timerfd or
+	 * epoll instance has none either.  Any other file is its path.
 	 */
 	named = f.kind != CPT_FILE_PIPE && f.kind != CPT_FILE_EVENTFD &&
-		f.kind != CPT_FILE_SIGNALFD && f.kind != CPT_FILE_UNIX;
+		f.kind != CPT_FILE_SIGNALFD && f.kind != CPT_FILE_UNIX &&
+		f.kind != CPT_FILE_TIMERFD && f.kind != CPT_FILE_EPOLL;
 	if (f.kind && named && d_unlinked(file->f_path.dentry))
 		f.kind = 0;
 	if (f.kind && named)
@@ -412,23 +417,30 @@ static int rst_open_file(struct rst_image *img, struct rst_file *rf)
 	struct inode *inode;
 	loff_t pos;
 
-	if (f->kind == CPT_FILE_EVENTFD || f->kind == CPT_FILE_SIGNALFD) {
-		filp = f->kind == CPT_FILE_EVENTFD ? eventfd_rst_file(img, f) :
-						     signalfd_rst_file(img, f);
-		if (IS_ERR(filp))
-			return PTR_ERR(filp);
-		rf->filp = filp;
-		return 0;
-	}
-	if (f->kind == CPT_FILE_UNIX) {
+	switch (f->kind) {
+	case CPT_FILE_EVENTFD:
+		filp = eventfd_rst_file(img, f);
+		break;
+	case CPT_FILE_SIGNALFD:
+		filp = signalfd_rst_file(img, f);
+		break;
+	case CPT_FILE_TIMERFD:
+		filp = timerfd_rst_file(img, f);
+		break;
+	case CPT_FILE_EPOLL:
+		filp = epoll_rst_file(img, f);
+		break;
+	case CPT_FILE_UNIX:
 		filp = unix_rst_file(img, f);
-		if (IS_ERR(filp))
-			return PTR_ERR(filp);
-		rf->filp = filp;
-		return 0;
-	}
-	if (f->kind == CPT_FILE_PIPE || f->kind == CPT_FILE_FIFO) {
+		break;
+	case CPT_FILE_PIPE:
+	case CPT_FILE_FIFO:
 		filp = pipe_rst_file(img, f, rf->path);
+		break;
+	default:
+		filp = NULL;
+	}
+	if (filp) {
 		if (IS_ERR(filp))
 			return PTR_ERR(filp);
 		rf->filp = filp;

@@ -4,7 +4,7 @@
 # responsive and no dump file behind: a deleted open file (in a
 # cr-counter VE), SysV IPC objects and POSIX message queues, a process
 # with its own UTS or mount namespace, a timer on a CPU-time clock, an
-# epoll instance, a lease, and the sockets of the plain busybox template
+# inotify instance, a lease, and the sockets of the plain busybox template
 # (httpd, nc; nc runs as a daemon whose session leader has exited).
 # Once they are gone, the same VE checkpoints and restores fine.
 . "$(dirname "$0")/../../lib.sh"
@@ -53,10 +53,10 @@ fi
 # Objects outside what the image holds yet, each held by cr-objects (see
 # tests/workloads/cr-objects.c): SysV IPC and POSIX message queues (they
 # live in the VE's IPC namespace, not in a task), namespaces of a process
-# of its own, a POSIX timer on a CPU-time clock, an epoll instance, a
+# of its own, a POSIX timer on a CPU-time clock, an inotify instance, a
 # lease.
 on $N "cp $CR_NODE_DIR/cr-objects /vz/private/$V/sbin/"
-for kind in sem msg shm mq uts mnt cputimer epoll lease; do
+for kind in sem msg shm mq uts mnt cputimer inotify lease; do
 	case $kind in
 	sem) re='IPC objects: 1 SysV semaphore sets' ;;
 	msg) re='IPC objects: .* 1 message queues' ;;
@@ -65,7 +65,7 @@ for kind in sem msg shm mq uts mnt cputimer epoll lease; do
 	uts) re='cr-objects\) has its own UTS namespace' ;;
 	mnt) re='cr-objects\) has its own mount namespace' ;;
 	cputimer) re='cr-objects\) has a POSIX timer on a CPU-time clock' ;;
-	epoll) re='cr-objects\) fd [0-9]+: anon_inode:\[eventpoll\]: not supported' ;;
+	inotify) re='cr-objects\) fd [0-9]+: anon_inode:inotify: not supported' ;;
 	lease) re='cr-objects\) fd [0-9]+: .*cr-objects.lease: a lease \(F_SETLEASE\)' ;;
 	esac
 	ready=/vz/private/$V/var/run/cr-objects.ready
