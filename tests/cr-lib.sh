@@ -78,18 +78,27 @@ cr_make_ve() {
 		cp $CR_NODE_DIR/$x \$p/sbin/$x
 		chmod 755 \$p/sbin/$x"
 	done
-	ve_cleanup "$node" "$v"
-	on "$node" "rm -f /vz/dump/Dump.$v /vz/dump/Dump.$v.tmp; vzctl create $v --ostemplate busybox"
-	[ "$RC" = 0 ] || { fail "create VE $v" "$OUT"; return 1; }
-	on "$node" "set -e; p=/vz/private/$v
+	# One ssh session: the old VE (as ve_cleanup), the new one, its init.
+	on "$node" "vzctl stop $v >/dev/null 2>&1; vzctl destroy $v >/dev/null 2>&1
+		rm -f /etc/vz/conf/$v.conf*
+		rm -f /vz/dump/Dump.$v /vz/dump/Dump.$v.tmp
+		echo '--- create'
+		vzctl create $v --ostemplate busybox || exit 3
+		set -e; p=/vz/private/$v
 		cp $CR_NODE_DIR/$w \$p/sbin/$w$extra
 		rm -f \$p/sbin/init
 		printf '#!/bin/sh\nexec /sbin/$w $*\n' >\$p/sbin/init
 		chmod 755 \$p/sbin/init \$p/sbin/$w
 		mkdir -p \$p/var/log \$p/var/run \$p/var/lib
 		rm -f \$p/var/log/cr-* \$p/var/run/cr-*"
-	[ "$RC" = 0 ] || { fail "install $w as init of VE $v" "$OUT"; return 1; }
-	return 0
+	OUT=${OUT#*--- create
+}
+	case $RC in
+	0) return 0 ;;
+	3) fail "create VE $v" "$OUT" ;;
+	*) fail "install $w as init of VE $v" "$OUT" ;;
+	esac
+	return 1
 }
 
 cr_results() {
@@ -98,12 +107,8 @@ cr_results() {
 
 # Wait until the result file has a line matching ERE.
 cr_wait_line() {
-	local node=$1 v=$2 re=$3 t=${4:-60} _
-	for _ in $(seq 1 $((t * 2))); do
-		lab_run "$node" "grep -Eq -- '$re' /vz/private/$v/var/log/cr-result" 2>/dev/null && return 0
-		sleep 0.5
-	done
-	return 1
+	local node=$1 v=$2 re=$3 t=${4:-60}
+	node_poll "$node" "grep -Eq -- '$re' /vz/private/$v/var/log/cr-result 2>/dev/null" "$t" 0.25 2>/dev/null
 }
 
 cr_start() {

@@ -111,13 +111,31 @@ ve_cleanup() {
 
 # Wait up to $3 seconds (default 30) for CMD ($2, a shell line) on node $1
 # to succeed.
+# The tries run on the node, in one ssh session (a session per try took
+# the node's emulated CPU from what was waited for); CMD runs in a
+# subshell so an "exit" in it ends only that try.  A session that fails
+# (ssh's 255: the node unreachable for a while) is tried again.
 wait_on() {
-	local node=$1 cmd=$2 t=${3:-30} _
-	for _ in $(seq 1 "$t"); do
-		lab_run "$node" "$cmd" >/dev/null 2>&1 && return 0
+	local node=$1 cmd=$2 t=${3:-30}
+	node_poll "$node" "( $cmd ) >/dev/null 2>&1" "$t" 1 >/dev/null 2>&1
+}
+
+# node_poll NODE CONDITION SECONDS STEP: until the shell CONDITION holds on
+# NODE, at most SECONDS / STEP tries STEP seconds apart.
+node_poll() {
+	local node=$1 cond=$2 step=$4 rc end=$((SECONDS + $3)) tries
+	tries=$(awk "BEGIN { print int($3 / $step) }")
+	while :; do
+		lab_run "$node" "n=$tries
+			until $cond; do
+				[ \$n -gt 0 ] || exit 1
+				n=\$((n - 1))
+				sleep $step
+			done"
+		rc=$?
+		[ "$rc" = 255 ] && [ "$SECONDS" -lt "$end" ] || return "$rc"
 		sleep 1
 	done
-	return 1
 }
 
 # End of a test file: exit status reflects the checks.
