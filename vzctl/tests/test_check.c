@@ -78,6 +78,7 @@ static void name(void *fixed, void *var)				\
 
 EDIT(ve_other_veid, struct cpt_ve, r->veid = 7)
 EDIT(ve_reserved, struct cpt_ve, r->reserved[0] = 5; r->reserved[1] = 6)
+EDIT(ve_one_task, struct cpt_ve, r->nr_tasks = 1)
 EDIT(uts_unterminated, struct cpt_uts, memset(r->release, 'x', 65))
 EDIT(file_chr_sda, struct cpt_file, r->kind = CPT_FILE_CHR; r->rdev = 0x800)
 EDIT(file_chr_null, struct cpt_file, r->kind = CPT_FILE_CHR; r->rdev = 0x103)
@@ -351,6 +352,8 @@ void test_check(void)
 	RULE(mlock, MM, 0, NULL, "");
 	RULE(mlock, MM, 0, mm_mlockall_onfault, "");
 	RULE(sched_threads, SCHED, 1, NULL, "");
+	/* Found by the fuzzer: the checker wrote past its task table. */
+	RULE(sched_threads, VE, 0, ve_one_task, "more TASK records than the VE record's nr_tasks 1");
 	RULE(sched, SCHED, 0, sched_idle_19, "");
 	RULE(sched, SCHED, 0, sched_rr_99, "");
 	RULE(locks, LOCK, 0, NULL, "");

@@ -1301,6 +1301,10 @@ static int ck_task(struct cpt_checker *ck, struct cpt_rec_view *v)
 	__u32 n = ck->count[CPT_REC_TASK], i;
 	int leader = t->pid == t->tgid;
 
+	/* ck->tasks has the VE record's nr_tasks slots. */
+	if (n >= ck->ve.nr_tasks)
+		return ck_bad(ck, "more TASK records than the VE record's nr_tasks %u",
+			      ck->ve.nr_tasks);
 	if (!t->pid || !t->tgid || ck_find_task(ck, t->pid) ||
 	    t->pid > CPT_PID_MAX || t->tgid > CPT_PID_MAX ||
 	    t->pgid > CPT_PID_MAX || t->sid > CPT_PID_MAX)
