@@ -33,17 +33,7 @@ templates: deps
 	templates/build-busybox.sh
 	templates/build-debian.sh
 
-# The Debian base system and the templates (debootstrap: mostly waiting on
-# the package archive and the disk) are made while the kernel builds;
-# lab/build-rootfs.sh then finds them cached.
-images: deps
-	@mkdir -p build; \
-	{ lab/build-base.sh && templates/build-busybox.sh && \
-	  templates/build-debian.sh; } >build/base-templates.log 2>&1 & pre=$$!; \
-	scripts/build-kernel.sh lab; k=$$?; \
-	wait $$pre; p=$$?; cat build/base-templates.log; \
-	[ $$k = 0 ] && [ $$p = 0 ]
-	$(MAKE) -C vzctl
+images: kernel tools
 	lab/build-rootfs.sh
 
 demo: images
