@@ -438,6 +438,11 @@ static void emit_fields(const struct emitter *e, const struct img_record *rec)
 		emit_d(e, "nice", rec->u.cpt_sched.nice);
 		emit_x(e, "flags", rec->u.cpt_sched.flags);
 		break;
+	case CPT_REC_RSEQ:
+		emit_x(e, "addr", rec->u.cpt_rseq.addr);
+		emit_u(e, "len", rec->u.cpt_rseq.len);
+		emit_x(e, "sig", rec->u.cpt_rseq.sig);
+		break;
 	case CPT_REC_REGS:
 		emit_x(e, "ip", rec->u.cpt_regs.ip);
 		emit_x(e, "sp", rec->u.cpt_regs.sp);

@@ -16,6 +16,8 @@
  *           root: SCHED_FIFO priority 10 with SCHED_RESET_ON_FORK, nice
  *           -5 (a non-root task could not set those, nor lower its nice,
  *           once its credentials are its own)
+ *   rseq    the worker's and the thread's rseq areas (glibc's) are still
+ *           registered and kept up to date by the kernel (cr_rseq_ok())
  * See crlib.h.
  */
 #define _GNU_SOURCE
@@ -48,6 +50,10 @@ struct sched_attr {
 static volatile unsigned long ticks;
 static volatile pid_t thread_tid;
 static pid_t rt_pid;		/* the root child with SCHED_FIFO */
+/* The thread checks its own rseq area when rseq_asked moves. */
+static volatile int rseq_asked, rseq_answered;
+static volatile bool thread_rseq;
+static char thread_rseq_why[160];
 
 static void *thread_fn(void *arg)
 {
@@ -60,6 +66,12 @@ static void *thread_fn(void *arg)
 	thread_tid = (pid_t)syscall(SYS_gettid);
 	for (;;) {
 		ticks++;
+		if (rseq_asked != rseq_answered) {
+			thread_rseq = cr_rseq_ok(thread_rseq_why,
+						 sizeof(thread_rseq_why));
+			__sync_synchronize();
+			rseq_answered = rseq_asked;
+		}
 		cr_msleep(10);
 	}
 	return NULL;
@@ -118,6 +130,22 @@ static void check_sched(int round)
 		 RT_NICE);
 }
 
+static void check_rseq(int round)
+{
+	char why[160] = "";
+	bool mine = cr_rseq_ok(why, sizeof(why));
+	int i;
+
+	cr_check(round, mine, "rseq", "worker %s", why);
+	rseq_asked = round;
+	for (i = 0; i < 300 && rseq_answered != round; i++)
+		cr_msleep(10);
+	__sync_synchronize();
+	cr_check(round, rseq_answered == round && thread_rseq, "rseq-thread",
+		 "thread %d %s", thread_tid, rseq_answered == round ?
+		 thread_rseq_why : "did not answer in 3 s");
+}
+
 static void check(int round)
 {
 	uid_t r, e, s;
@@ -147,6 +175,7 @@ static void check(int round)
 	cr_check(round, !fork_under(2, &err) && err == EAGAIN, "nproc-2",
 		 "fork with RLIMIT_NPROC 2 for 2 tasks fails: %s", strerror(err));
 	check_sched(round);
+	check_rseq(round);
 }
 
 static const struct cr_command cmds[] = { { "check", check } };

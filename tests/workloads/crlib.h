@@ -26,13 +26,16 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/rseq.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -123,6 +126,49 @@ static __attribute__((unused)) void cr_msleep(long ms)
 
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
+}
+
+/*
+ * Whether the calling thread's rseq area, which glibc registered when
+ * the thread started, is still the kernel's (if not, @why says what is
+ * wrong; the lab's kernels have rseq, so having none is wrong too).  Registering
+ * it again with the same arguments is refused with EBUSY only while it
+ * is in place, and the kernel rewrites its CPU numbers whenever the
+ * thread comes back from a sleep.
+ */
+static __attribute__((unused)) bool cr_rseq_ok(char *why, size_t n)
+{
+	struct rseq *rs;
+	volatile uint32_t *start, *cpu_id;
+	unsigned int cpu = ~0U;
+	long r;
+	int i;
+
+	if (!__rseq_size) {
+		snprintf(why, n, "glibc registered no rseq area (no CONFIG_RSEQ?)");
+		return false;
+	}
+	rs = (struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
+	/* 32: the length glibc registers, struct rseq's in Linux 6.1. */
+	r = syscall(SYS_rseq, rs, 32, 0, RSEQ_SIG);
+	if (r == 0 || errno != EBUSY) {
+		snprintf(why, n, "registering %p again: %s", (void *)rs,
+			 r == 0 ? "accepted, so it was not registered" :
+			 strerror(errno));
+		return false;
+	}
+	start = &rs->cpu_id_start;
+	cpu_id = &rs->cpu_id;
+	for (i = 0; i < 20; i++) {
+		*start = 0xdead;
+		cr_msleep(1);
+		syscall(SYS_getcpu, &cpu, NULL, NULL);
+		if (*start == cpu && *cpu_id == cpu)
+			return true;
+	}
+	snprintf(why, n, "area %p: cpu_id_start %u, cpu_id %u, getcpu %u",
+		 (void *)rs, *start, *cpu_id, cpu);
+	return false;
 }
 
 /* A pattern word for address a: detects both wrong contents and moves. */

@@ -496,6 +496,9 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 				 .sid = 1, .exit_signal = 17 };
 	struct cpt_creds creds = { .cap_bset = ~0ULL, .ngroups = 1 };
 	uint32_t groups[1] = { 0 };
+	/* glibc's signature on x86. */
+	struct cpt_rseq rseq = { .addr = HEAP_START + 0x100,
+				 .len = CPT_RSEQ_LEN, .sig = 0x53053053 };
 	struct cpt_sched sched = { .nice = -5, .policy = CPT_SCHED_FIFO,
 				   .rt_priority = 10,
 				   .flags = CPT_SCHED_RESET_ON_FORK };
@@ -593,6 +596,8 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 		 sizeof(groups));
 	if (o->sched)
 		imgw_rec(&w, CPT_REC_SCHED, 0, &sched, sizeof(sched), NULL, 0);
+	if (o->rseq)
+		imgw_rec(&w, CPT_REC_RSEQ, 0, &rseq, sizeof(rseq), NULL, 0);
 	imgw_rec(&w, CPT_REC_REGS, 0, &regs, sizeof(regs), NULL, 0);
 	imgw_rec(&w, CPT_REC_XSAVE, 0, &xsave, sizeof(xsave), fpu,
 		 sizeof(fpu));
@@ -611,6 +616,10 @@ int imgw_write_image(FILE *f, const struct imgw_opts *o)
 					    .policy = CPT_SCHED_BATCH };
 		if (o->sched)
 			imgw_rec(&w, CPT_REC_SCHED, 0, &sched, sizeof(sched),
+				 NULL, 0);
+		rseq.addr += CPT_RSEQ_LEN;
+		if (o->rseq)
+			imgw_rec(&w, CPT_REC_RSEQ, 0, &rseq, sizeof(rseq),
 				 NULL, 0);
 		imgw_rec(&w, CPT_REC_REGS, 0, &regs, sizeof(regs), NULL, 0);
 	}

@@ -57,6 +57,8 @@ struct imgw_opts {
 	bool sched;			/* valid: SCHED records, init's nice -5
 					 * SCHED_FIFO 10 reset on fork, a
 					 * thread's nice 7 SCHED_BATCH */
+	bool rseq;			/* valid: RSEQ records, init's and a
+					 * thread's areas in the heap */
 	bool eventfd;			/* valid: an eventfd (fd 1), a
 					 * signalfd (fd 2), a timerfd (fd 3)
 					 * and an epoll instance (fd 4)

@@ -15,7 +15,8 @@
  * SIGNAL record and two POSIX timers to init, "pipes" a pipe with data
  * and a FIFO, "mlock" locks the heap, the
  * stack on fault, and init's future maps (mlockall(MCL_FUTURE)), "sched"
- * gives init (and its thread, with "threads") SCHED records, "locks"
+ * gives init (and its thread, with "threads") SCHED records, "rseq"
+ * RSEQ records, "locks"
  * gives init a flock, a POSIX and an OFD lock, "eventfd" an eventfd, a signalfd, a timerfd and an epoll instance,
  * "unix" unix sockets of every type and state with messages queued.
  */
@@ -31,7 +32,7 @@ static int usage(void)
 	      "   [badversion|badarch|badpagesize|hugelen|forwardref|manyvmas|manytasks|\n"
 	      "    unknowntype|badindex|padding|pagesearly|droprecord|trailing|noend|\n"
 	      "    timers|pipes|timernosignal|timerorder|timerclock|timernotify|timersignal|\n"
-	      "    mlock|sched|threads|locks|eventfd|unix]...\n",
+	      "    mlock|sched|rseq|threads|locks|eventfd|unix]...\n",
 	      stderr);
 	return 2;
 }
@@ -59,7 +60,8 @@ int main(int argc, char **argv)
 		F("droprecord", drop_record), F("trailing", trailing),
 		F("noend", no_end), F("timers", timers), F("pipes", pipes),
 		F("mlock", mlock),
-		F("sched", sched), F("threads", threads), F("locks", locks),
+		F("sched", sched), F("rseq", rseq), F("threads", threads),
+		F("locks", locks),
 		F("eventfd", eventfd), F("unix", unix_socks),
 #undef F
 	};

@@ -124,6 +124,13 @@ EDIT(sched_fifo_prio_0, struct cpt_sched, r->rt_priority = 0)
 EDIT(sched_fifo_prio_100, struct cpt_sched, r->rt_priority = 100)
 EDIT(sched_batch_prio, struct cpt_sched, r->rt_priority = 1)
 EDIT(sched_flags, struct cpt_sched, r->flags = 2)
+EDIT(rseq_len_0, struct cpt_rseq, r->len = 0)
+EDIT(rseq_len_64, struct cpt_rseq, r->len = 64)
+EDIT(rseq_addr_0, struct cpt_rseq, r->addr = 0)
+EDIT(rseq_misaligned, struct cpt_rseq, r->addr += 16)
+EDIT(rseq_kernel, struct cpt_rseq, r->addr = 0xffff888000000000ULL)
+EDIT(rseq_top, struct cpt_rseq, r->addr = CPT_USER_TOP)
+EDIT(rseq_last, struct cpt_rseq, r->addr = CPT_USER_TOP - CPT_RSEQ_LEN)
 EDIT(sighand_restorer, struct cpt_sighand,
      r->action[13].flags = 0x04000004)
 EDIT(task_leader_no_exit_signal, struct cpt_task, r->exit_signal = (uint32_t)-1)
@@ -333,6 +340,7 @@ void test_check(void)
 	struct imgw_opts efd = { .eventfd = true };
 	struct imgw_opts sched = { .sched = true };
 	struct imgw_opts sched_threads = { .sched = true, .threads = true };
+	struct imgw_opts rseq = { .rseq = true, .threads = true };
 	struct imgw_opts usock = { .unix_socks = true };
 	struct imgw_opts usock_pipes = { .unix_socks = true, .pipes = true };
 	struct imgw_opts usock_groups = { .unix_socks = true,
@@ -543,6 +551,16 @@ void test_check(void)
 	RULE(sched, SCHED, 0, sched_nice_low, "nice -21 out of range (-20..19)");
 	RULE(sched_threads, SCHED, 1, sched_nice_high, "nice 20 out of range (-20..19)");
 	RULE(sched, SCHED, 0, sched_fifo_prio_0, "rt_priority 0 with policy 1 (1..99 for SCHED_FIFO and _RR, else 0)");
+	/* rseq areas: one per live task, 32 bytes, aligned, in user space. */
+	RULE(rseq, RSEQ, 0, NULL, "");
+	RULE(rseq, RSEQ, 1, rseq_last, "");
+	RULE(rseq, TASK, 0, task_zombie, "for zombie 1: a zombie has no rseq area");
+	RULE(rseq, RSEQ, 0, rseq_len_0, "len 0 (an rseq area is 32 bytes)");
+	RULE(rseq, RSEQ, 1, rseq_len_64, "len 64 (an rseq area is 32 bytes)");
+	RULE(rseq, RSEQ, 0, rseq_addr_0, "addr 0 is not a 32-aligned user address");
+	RULE(rseq, RSEQ, 1, rseq_misaligned, "addr 0x600130 is not a 32-aligned user address");
+	RULE(rseq, RSEQ, 0, rseq_kernel, "addr 0xffff888000000000 is not a 32-aligned user address");
+	RULE(rseq, RSEQ, 0, rseq_top, "addr 0x100000000000000 is not a 32-aligned user address");
 	RULE(sched, SCHED, 0, sched_fifo_prio_100, "rt_priority 100 with policy 1");
 	RULE(sched_threads, SCHED, 1, sched_batch_prio, "rt_priority 1 with policy 3");
 	RULE(sched, SCHED, 0, sched_flags, "SCHED record at offset 4120: flags 0x2");

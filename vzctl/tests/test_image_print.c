@@ -58,7 +58,7 @@ static void test_dumpinfo_output(void)
 	img = imgw_image(&o, &len);
 	out = dumpinfo_output(img, len, false, &ret);
 	CHECK_INT(ret, 0);
-	CHECK(strstr(out, "Image version 1.5:") != NULL);
+	CHECK(strstr(out, "Image version 1.6:") != NULL);
 	CHECK(strstr(out, " TASK ") && strstr(out, "pid=1 tgid=1 ppid=0 comm=init"));
 	CHECK(strstr(out, "start=0x600000 end=0x602000 kind=anon-private") != NULL);
 	CHECK(strstr(out, "nr_pages=2") != NULL);
@@ -69,7 +69,7 @@ static void test_dumpinfo_output(void)
 	out = dumpinfo_output(img, len, true, &ret);
 	CHECK_INT(ret, 0);
 	CHECK(json_ok(out));
-	CHECK(!strncmp(out, "{\"header\":{\"version\":\"1.5\"", 26));
+	CHECK(!strncmp(out, "{\"header\":{\"version\":\"1.6\"", 26));
 	CHECK(strstr(out, "\"valid\":true}\n") != NULL);
 	CHECK(strstr(out, "\"path\":\"/a \\\"b\\\"\\\\c\\u000a\\u0001\\u00ff\"") != NULL);
 	CHECK(strstr(out, "\"comm\":\"init\"") != NULL);
@@ -106,6 +106,16 @@ static void test_dumpinfo_output(void)
 	CHECK_INT(ret, 0);
 	CHECK(json_ok(out));
 	CHECK(strstr(out, "\"type\":\"SCHED\",\"index\":0,\"len\":16,\"policy\":\"fifo\",\"rt_priority\":10,\"nice\":-5,\"flags\":\"0x1\"}") != NULL);
+	free(out);
+
+	/* rseq areas: address, length and signature. */
+	free(img);
+	o = (struct imgw_opts){ .rseq = true, .threads = true };
+	img = imgw_image(&o, &len);
+	out = dumpinfo_output(img, len, false, &ret);
+	CHECK_INT(ret, 0);
+	CHECK(strstr(out, " RSEQ             0       16  addr=0x600100 len=32 sig=0x53053053\n") != NULL);
+	CHECK(strstr(out, " addr=0x600120 len=32 sig=0x53053053\n") != NULL);
 	free(out);
 
 	/* An eventfd: its counter and mode, no path; a timerfd: its timer. */

@@ -40,7 +40,7 @@
 #define CPT_IMAGE_MAGIC		"\x79\x1c\x01\x63VZCR"	/* 8 bytes */
 #define CPT_IMAGE_MAGIC_LEN	8
 #define CPT_IMAGE_VERSION_MAJOR	1
-#define CPT_IMAGE_VERSION_MINOR	5
+#define CPT_IMAGE_VERSION_MINOR	6
 #define CPT_IMAGE_VERSION	((CPT_IMAGE_VERSION_MAJOR << 16) | \
 				 CPT_IMAGE_VERSION_MINOR)
 
@@ -182,6 +182,7 @@ enum cpt_rec_type {
 	CPT_REC_UNIX_SOCK,	/* 1.4: struct cpt_unix_sock + var: a socket */
 	CPT_REC_UNIX_SKB,	/* 1.4: struct cpt_unix_skb + data, addr */
 	CPT_REC_EPOLL_WATCH,	/* 1.5: struct cpt_epoll_watch */
+	CPT_REC_RSEQ,		/* 1.6: struct cpt_rseq; for last TASK */
 	CPT_REC_TYPE_MAX
 };
 
@@ -574,6 +575,20 @@ struct cpt_sched {
 	__u32	policy;		/* CPT_SCHED_NORMAL, _FIFO, ... */
 	__u32	rt_priority;	/* FIFO, RR: 1 to CPT_RT_PRIO_MAX; else 0 */
 	__u32	flags;		/* CPT_SCHED_RESET_ON_FORK */
+};
+
+/* cpt_rseq.len: struct rseq as Linux 6.1 registers it, and its alignment */
+#define CPT_RSEQ_LEN		32
+
+/*
+ * 1.6: a live task's restartable sequences area (rseq(2)), if it
+ * registered one: glibc does for every thread.  The area itself is in
+ * the task's memory.
+ */
+struct cpt_rseq {
+	__u64	addr;		/* user address, CPT_RSEQ_LEN-aligned */
+	__u32	len;		/* CPT_RSEQ_LEN */
+	__u32	sig;		/* the signature before each abort handler */
 };
 
 /* struct user_regs_struct of x86_64, field for field. */

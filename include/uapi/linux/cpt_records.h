@@ -75,6 +75,7 @@ enum cpt_rec_kind {
 	X(CREDS, cpt_creds, CPT_RK_TASK, NONE, creds,			\
 	  (__u64)s->ngroups * 4, 1)					\
 	X(SCHED, cpt_sched, CPT_RK_TASK, NONE, sched, 0, 1)		\
+	X(RSEQ, cpt_rseq, CPT_RK_TASK, NONE, rseq, 0, 1)		\
 	X(REGS, cpt_regs, CPT_RK_TASK, NONE, regs, 0, 1)		\
 	X(XSAVE, cpt_xsave, CPT_RK_TASK, NONE, regs, s->size, 1)	\
 	X(SIGPENDING, cpt_siginfo, CPT_RK_TASK, NONE, signal, 0,	\

@@ -249,6 +249,11 @@ extern const struct cpt_resource cpt_res_sched;
 int sched_dump(struct cpt_dump *d, struct cpt_dump_task *dt);
 int sched_rst_build(struct rst_task *rt);
 
+/* res/rseq.c: RSEQ: the registered restartable sequences area */
+extern const struct cpt_resource cpt_res_rseq;
+int rseq_dump(struct cpt_dump *d, struct cpt_dump_task *dt);
+int rseq_rst_run(struct rst_task *rt);
+
 /* res/regs.c: REGS, XSAVE: registers and FPU state */
 extern const struct cpt_resource cpt_res_regs;
 int regs_dump(struct cpt_dump *d, struct cpt_dump_task *dt);

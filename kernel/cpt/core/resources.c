@@ -29,6 +29,7 @@ const struct cpt_resource *const cpt_resources[] = {
 	&cpt_res_signal,
 	&cpt_res_creds,
 	&cpt_res_sched,
+	&cpt_res_rseq,
 	&cpt_res_regs,
 	&cpt_res_timers,
 };
@@ -99,6 +100,7 @@ const struct cpt_step cpt_steps[] = {
 	DUMP_TASK(task_dump, CPT_ALL, "task"),
 	DUMP_TASK(creds_dump, CPT_LIVE, "credentials"),
 	DUMP_TASK(sched_dump, CPT_LIVE, "scheduling attributes"),
+	DUMP_TASK(rseq_dump, CPT_LIVE, "rseq area"),
 	DUMP_TASK(regs_dump, CPT_LIVE, "registers"),
 	DUMP_TASK(signal_dump_pending, CPT_LIVE, "queued signals"),
 	DUMP_TASK(timers_dump, CPT_LEADER, "timers"),
@@ -202,8 +204,13 @@ const struct cpt_step cpt_steps[] = {
 	 * see end of file after their data, as before.
 	 */
 	RST_LAST(unix_rst_finish, "unix socket credentials and closed peers"),
-	/* Each task itself, on its way back to user mode. */
+	/*
+	 * Each task itself, on its way back to user mode: the restart of
+	 * its system call, and its rseq area, which the kernel updates from
+	 * the registers set above before the task runs.
+	 */
 	RST_TASK(RST_RUN, restart_rst_run, CPT_LIVE, "system call restart"),
+	RST_TASK(RST_RUN, rseq_rst_run, CPT_LIVE, "rseq area"),
 };
 
 const unsigned int cpt_nr_steps = ARRAY_SIZE(cpt_steps);

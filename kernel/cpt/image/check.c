@@ -1412,6 +1412,23 @@ static int ck_sched(struct cpt_checker *ck, struct cpt_rec_view *v)
 	return 0;
 }
 
+static int ck_rseq(struct cpt_checker *ck, struct cpt_rec_view *v)
+{
+	const struct cpt_rseq *r = &v->u.cpt_rseq;
+
+	if (ck->tasks[v->task].state == CPT_TASK_ZOMBIE)
+		return ck_bad(ck, "for zombie %u: a zombie has no rseq area",
+			      ck->tasks[v->task].pid);
+	if (r->len != CPT_RSEQ_LEN)
+		return ck_bad(ck, "len %u (an rseq area is %u bytes)", r->len,
+			      CPT_RSEQ_LEN);
+	if (!r->addr || r->addr % CPT_RSEQ_LEN ||
+	    r->addr > CPT_USER_TOP - CPT_RSEQ_LEN)
+		return ck_bad(ck, "addr %#llx is not a %u-aligned user address",
+			      (unsigned long long)r->addr, CPT_RSEQ_LEN);
+	return 0;
+}
+
 static int ck_xsave(struct cpt_checker *ck, struct cpt_rec_view *v)
 {
 	const struct cpt_xsave *x = &v->u.cpt_xsave;
@@ -1533,6 +1550,7 @@ static int (*const ck_content[CPT_REC_TYPE_MAX])(struct cpt_checker *,
 	[CPT_REC_TASK]		= ck_task,
 	[CPT_REC_CREDS]		= ck_creds,
 	[CPT_REC_SCHED]		= ck_sched,
+	[CPT_REC_RSEQ]		= ck_rseq,
 	[CPT_REC_REGS]		= ck_none,
 	[CPT_REC_XSAVE]		= ck_xsave,
 	[CPT_REC_SIGPENDING]	= ck_sigpending,

@@ -49,6 +49,7 @@ union cpt_rec_fixed {
 	struct cpt_task		cpt_task;
 	struct cpt_creds	cpt_creds;
 	struct cpt_sched	cpt_sched;
+	struct cpt_rseq		cpt_rseq;
 	struct cpt_regs		cpt_regs;
 	struct cpt_xsave	cpt_xsave;
 	struct cpt_siginfo	cpt_siginfo;
